@@ -1,0 +1,1 @@
+"""The two checks every step gets: symbolic (a certificate) and numeric (sampling)."""

@@ -1,0 +1,90 @@
+"""The ``xentsym`` command: list and verify derivations (exit 0 ok, 1 not all verified, 2 usage)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import XentsymError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="xentsym", description="Derive and check the mathematics "
+                                 "of the cross-entropy loss.")
+    from . import __version__
+    ap.add_argument("--version", action="version", version=f"xentsym {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    ls = sub.add_parser("list", help="list the derivations found")
+    ls.add_argument("paths", nargs="*", default=["derivations"])
+
+    ver = sub.add_parser("verify", help="check every step symbolically and numerically")
+    ver.add_argument("paths", nargs="*", default=["derivations"])
+    ver.add_argument("--only", metavar="NAME", help="check just this derivation")
+    ver.add_argument("--samples", type=_positive_int, default=1000,
+                     help="numeric samples per step (default 1000)")
+    ver.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    ver.add_argument("--timeout", type=_positive_float, default=5.0,
+                     help="seconds for each symbolic check (default 5)")
+    ver.add_argument("--format", choices=("text", "json"), default="text")
+    return ap
+
+
+def _list(args) -> int:
+    from .discover import discover
+    for d in discover(args.paths):
+        print(f"{d.name:<28} {len(d.steps):>2} steps  {d.title}")
+    return EXIT_OK
+
+
+def _verify(args) -> int:
+    from . import report
+    from .discover import discover
+    from .verify import Options, verify
+    derivations = discover(args.paths, only=args.only)
+    results = verify(derivations, Options(args.samples, args.seed, args.timeout))
+    print(report.as_json(results) if args.format == "json" else report.text(results))
+    return EXIT_OK if all(r.status == "verified" for r in results) else EXIT_FAILED
+
+
+COMMANDS = {"list": _list, "verify": _verify}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except XentsymError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("xentsym: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # last resort: one line, never a traceback
+        print(f"xentsym: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Find derivations: run the scripts under derivations/ and collect the Derivation objects."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+
+from .derivation import Derivation
+from .errors import DerivationError, XentsymError
+
+
+def script_paths(paths) -> list[Path]:
+    """The .py files named, or found in the folders named (sorted, no private files)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.py") if not p.name.startswith("_"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise DerivationError(f"no such file or folder: {raw}", file=str(raw))
+    return found
+
+
+def _where(exc: BaseException, path: Path) -> int | None:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if Path(f.filename).resolve() == path.resolve()]
+    return frames[-1].lineno if frames else getattr(exc, "lineno", None)
+
+
+def load_script(path: Path) -> list[Derivation]:
+    """Run one script and return the derivations it defines, in definition order."""
+    name = f"xentsym_derivations.{path.stem}_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise DerivationError("not a Python file", file=str(path))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except XentsymError as exc:
+        raise exc.located(str(path), _where(exc, path)) from None
+    except SyntaxError as exc:
+        raise DerivationError(f"syntax error: {exc.msg}", file=str(path), line=exc.lineno,
+                              column=exc.offset) from None
+    except Exception as exc:  # a user's script may raise anything; report it in one line
+        raise DerivationError(f"the script raised {type(exc).__name__}: {exc}",
+                              file=str(path), line=_where(exc, path)) from None
+    finally:
+        sys.modules.pop(name, None)
+    found = [v for v in vars(module).values() if isinstance(v, Derivation)]
+    return sorted(found, key=lambda d: d.origin[1])
+
+
+def discover(paths=("derivations",), only: str | None = None) -> list[Derivation]:
+    """All derivations under ``paths``; with ``only``, just the one of that name."""
+    found: list[Derivation] = []
+    seen: dict[str, Derivation] = {}
+    for path in script_paths(paths):
+        for d in load_script(path):
+            if d.name in seen:
+                raise DerivationError(f"derivation name {d.name!r} is used twice "
+                                      f"(also in {seen[d.name].origin[0]})", file=str(path),
+                                      line=d.origin[1])
+            seen[d.name] = d
+            found.append(d)
+    if only is not None:
+        if only not in seen:
+            raise DerivationError(f"no derivation named {only!r}; known: {', '.join(seen)}")
+        return [seen[only]]
+    return found

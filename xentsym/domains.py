@@ -1,0 +1,134 @@
+"""Domains: where a symbol lives, as SymPy assumptions, a sampler, and a parametrisation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+# Probabilities are sampled away from 0 and 1 by this much; edges are still well covered.
+EDGE = 1e-7
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A set of values; subclasses say how to sample it and how to prove signs on it."""
+
+    name: str = "real"
+    latex: str = r"\mathbb{R}"
+    assumptions: dict = field(default_factory=lambda: {"real": True}, hash=False, compare=False)
+    values: tuple | None = None  # the elements of a finite domain
+    axis_rule: str | None = None  # "simplex" or "onehot": a constraint along the last index axis
+
+    def sample(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+        """Draw values of this domain with the given array shape."""
+        return rng.normal(0.0, 3.0, size=shape)
+
+    def parametrise(self, t: sp.Dummy) -> sp.Expr | None:
+        """An expression in a positive dummy covering the domain, or None (sign unknown)."""
+        return None
+
+
+@dataclass(frozen=True)
+class Probability(Domain):
+    """The open interval (0, 1)."""
+
+    name: str = "probability"
+    latex: str = r"(0, 1)"
+    assumptions: dict = field(default_factory=lambda: {"positive": True}, hash=False,
+                              compare=False)
+
+    def sample(self, rng, shape):
+        # Half uniform, half U-shaped, so values close to 0 and 1 are exercised too.
+        u = rng.uniform(EDGE, 1 - EDGE, size=shape)
+        edge = np.clip(rng.beta(0.3, 0.3, size=shape), EDGE, 1 - EDGE)
+        pick = rng.random(size=shape) < 0.5
+        return np.where(pick, u, edge)
+
+    def parametrise(self, t):
+        return t / (1 + t)
+
+
+@dataclass(frozen=True)
+class Distribution(Probability):
+    """Points of the probability simplex along the last index axis (entries in (0, 1))."""
+
+    name: str = "distribution"
+    latex: str = r"\Delta"
+    axis_rule: str | None = "simplex"
+
+    def sample(self, rng, shape):
+        if shape[-1] == 1:
+            return np.ones(shape)
+        w = rng.gamma(rng.choice([0.2, 1.0, 5.0]), size=shape)
+        w = np.maximum(w, 1e-300)
+        x = w / w.sum(axis=-1, keepdims=True)
+        x = np.clip(x, EDGE, None)
+        return x / x.sum(axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class Label(Domain):
+    """A binary label in {0, 1}."""
+
+    name: str = "label"
+    latex: str = r"\{0, 1\}"
+    values: tuple | None = (0, 1)
+
+    def sample(self, rng, shape):
+        return rng.integers(0, 2, size=shape).astype(float)
+
+
+@dataclass(frozen=True)
+class OneHot(Domain):
+    """One-hot rows along the last index axis."""
+
+    name: str = "one-hot"
+    latex: str = r"\{e_1, \dots, e_K\}"
+    values: tuple | None = (0, 1)
+    axis_rule: str | None = "onehot"
+
+    def sample(self, rng, shape):
+        hot = rng.integers(0, shape[-1], size=shape[:-1])
+        return (np.arange(shape[-1]) == hot[..., None]).astype(float)
+
+
+@dataclass(frozen=True)
+class Positive(Domain):
+    """The positive reals."""
+
+    name: str = "positive"
+    latex: str = r"(0, \infty)"
+    assumptions: dict = field(default_factory=lambda: {"positive": True}, hash=False,
+                              compare=False)
+
+    def sample(self, rng, shape):
+        return np.exp(rng.normal(0.0, 1.5, size=shape))
+
+    def parametrise(self, t):
+        return t
+
+
+@dataclass(frozen=True)
+class Size(Domain):
+    """A positive whole number: a count of samples, classes or outcomes."""
+
+    name: str = "size"
+    latex: str = r"\mathbb{N}_{>0}"
+    assumptions: dict = field(default_factory=lambda: {"integer": True, "positive": True},
+                              hash=False, compare=False)
+
+    def sample(self, rng, shape):
+        return rng.integers(1, 9, size=shape).astype(float)
+
+    def parametrise(self, t):
+        return t
+
+
+REAL = Domain()
+PROBABILITY = Probability()
+DISTRIBUTION = Distribution()
+LABEL = Label()
+ONE_HOT = OneHot()
+POSITIVE = Positive()
+SIZE = Size()

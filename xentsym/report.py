@@ -1,0 +1,52 @@
+"""Verification reports: a readable table per derivation, or the JSON object of DESIGN.md."""
+from __future__ import annotations
+
+import json
+import os
+
+from .verify import DerivationResult, StepResult, summary
+
+_MARK = {"verified": "ok", "refuted": "REFUTED", "unproven": "unproven"}
+
+
+def _relpath(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def _problem(r: StepResult) -> str:
+    """``file:line: step N refuted: why`` for a step that is not verified."""
+    file, line = r.step.origin
+    why = r.numeric.message or r.symbolic.message or "the checks disagree"
+    if r.numeric.counterexample is not None:
+        why = f"counterexample {json.dumps(r.numeric.counterexample)}"
+    return f"{_relpath(file)}:{line}: step {r.step.index} {r.status}: {why}"
+
+
+def text(results: list[DerivationResult]) -> str:
+    """One table per derivation, then problems with their script lines, then a summary."""
+    out = []
+    for res in results:
+        d = res.derivation
+        out.append(f"{d.name} — {d.title}: {res.status}")
+        out.append(f"  {'step':>4}  {'relation':<15} {'rule':<26} {'symbolic':<9} "
+                   f"{'numeric':<15} {'time':>7}")
+        for r in res.steps:
+            numeric = f"{r.numeric.status} ({r.numeric.samples})"
+            out.append(f"  {r.step.index:>4}  {r.step.relation_key:<15} {r.step.rule:<26} "
+                       f"{r.symbolic.status:<9} {numeric:<15} {r.seconds:>6.3f}s"
+                       f"  {_MARK[r.status]}")
+        out.extend("  " + _problem(r) for r in res.steps if r.status != "verified")
+        out.append("")
+    counts = summary(results)
+    out.append(f"{counts['verified']} verified, {counts['refuted']} refuted, "
+               f"{counts['unproven']} unproven ({len(results)} derivations, "
+               f"{sum(len(r.steps) for r in results)} steps)")
+    return "\n".join(out)
+
+
+def as_json(results: list[DerivationResult]) -> str:
+    return json.dumps({"derivations": [r.to_json() for r in results],
+                       "summary": summary(results)}, indent=2, ensure_ascii=False)

@@ -1,0 +1,417 @@
+"""Rewrite rules: small named functions expr -> expr, each returning its input where it does not apply.
+
+Every rule proves the side conditions it needs from the symbols' domains (see
+``conditions``) and leaves a subexpression alone when it cannot; a derivation that
+asks for a rule which changes nothing is an error.
+
+>>> from xentsym.notation import beta, p, q, i, n
+>>> log_power(sp.log((1 - beta)**(1 - Y)))
+(1 - Y)*log(1 - beta)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import sympy as sp
+
+from . import conditions as cond
+from .functions import Quantity, unfold_all
+from .notation import Y  # noqa: F401  (used by the doctests)
+from .relations import EQUAL, SAME_OPTIMUM, SWITCH_SENSE, Relation
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rewrite with its justification in English and Chinese."""
+
+    name: str
+    fn: Callable[..., sp.Expr]
+    text: str
+    text_zh: str
+    relation: Relation = EQUAL
+    params: tuple = field(default=())
+
+    def __call__(self, expr: sp.Expr) -> sp.Expr:
+        return self.fn(expr, **dict(self.params))
+
+    def bind(self, **params) -> "Rule":
+        """The same rule with its parameters fixed."""
+        return replace(self, params=tuple(params.items()))
+
+    def param(self, key: str, default=None):
+        return dict(self.params).get(key, default)
+
+    def facts(self) -> tuple:
+        """Substitutions this step introduces (definitions, specialisations)."""
+        given = self.param("given")
+        return tuple(given) if given else ()
+
+    def justification(self, lang: str = "en") -> str:
+        return self.text_zh if lang == "zh" else self.text
+
+
+def _limit_vars(limits) -> set:
+    return {lim[0] for lim in limits}
+
+
+def _free_of(expr: sp.Expr, variables: set) -> bool:
+    return not (expr.free_symbols & variables)
+
+
+# --- logarithms -----------------------------------------------------------------------
+
+def log_quotient(expr: sp.Expr) -> sp.Expr:
+    """log(a/b) -> log(a) - log(b), for a > 0 and b > 0.
+
+    >>> from xentsym.notation import p, q, i
+    >>> log_quotient(sp.log(p[i] / q[i]))
+    log(p[i]) - log(q[i])
+    """
+    def go(e):
+        num, den = sp.fraction(e.args[0])
+        if den != 1 and cond.positive(num) and cond.positive(den):
+            return sp.log(num) - sp.log(den)
+        return e
+    return expr.replace(lambda e: isinstance(e, sp.log), go)
+
+
+def log_product(expr: sp.Expr) -> sp.Expr:
+    """log(a*b) -> log(a) + log(b), for a > 0 and b > 0.
+
+    >>> from xentsym.notation import beta
+    >>> log_product(sp.log(beta**Y * (1 - beta)**(1 - Y)))
+    log(beta**Y) + log((1 - beta)**(1 - Y))
+    """
+    def go(e):
+        arg = e.args[0]
+        if isinstance(arg, sp.Mul) and all(cond.positive(f) for f in arg.args):
+            return sp.Add(*[sp.log(f) for f in arg.args])
+        return e
+    return expr.replace(lambda e: isinstance(e, sp.log), go)
+
+
+def log_power(expr: sp.Expr) -> sp.Expr:
+    """log(a**b) -> b*log(a), for a > 0 and real b.
+
+    >>> from xentsym.notation import beta
+    >>> log_power(sp.log(beta**Y))
+    Y*log(beta)
+    """
+    def go(e):
+        arg = e.args[0]
+        if isinstance(arg, sp.Pow) and cond.positive(arg.base) and cond.real(arg.exp):
+            return arg.exp * sp.log(arg.base)
+        return e
+    return expr.replace(lambda e: isinstance(e, sp.log), go)
+
+
+def log_of_product(expr: sp.Expr) -> sp.Expr:
+    """log(prod_i f_i) -> sum_i log(f_i), for every factor f_i > 0.
+
+    >>> from xentsym.notation import yhat, i, N
+    >>> log_of_product(sp.log(sp.Product(yhat[i], (i, 1, N))))
+    Sum(log(yhat[i]), (i, 1, N))
+    """
+    def go(e):
+        arg = e.args[0]
+        if isinstance(arg, sp.Product) and cond.positive(arg.function):
+            return sp.Sum(sp.log(arg.function), *arg.limits)
+        return e
+    return expr.replace(lambda e: isinstance(e, sp.log), go)
+
+
+# --- sums -------------------------------------------------------------------------------
+
+def split_sum(expr: sp.Expr) -> sp.Expr:
+    """sum (a + b) -> sum a + sum b.
+
+    >>> from xentsym.notation import p, q, i, n
+    >>> split_sum(sp.Sum(p[i] + q[i], (i, 1, n)))
+    Sum(p[i], (i, 1, n)) + Sum(q[i], (i, 1, n))
+    """
+    def go(e):
+        if isinstance(e.function, sp.Add):
+            return sp.Add(*[sp.Sum(t, *e.limits) for t in e.function.args])
+        return e
+    return expr.replace(lambda e: isinstance(e, sp.Sum), go)
+
+
+def merge_sums(expr: sp.Expr) -> sp.Expr:
+    """c*sum a + d*sum b -> sum (c*a + d*b) for sums with the same limits.
+
+    >>> from xentsym.notation import p, q, i, n
+    >>> merge_sums(sp.Sum(p[i], (i, 1, n)) - sp.Sum(q[i], (i, 1, n)))
+    Sum(p[i] - q[i], (i, 1, n))
+    """
+    def go(e):
+        groups: dict = {}
+        rest = []
+        for term in e.args:
+            coeff, sums = term.as_independent(sp.Sum, as_Add=False)
+            if isinstance(sums, sp.Sum) and _free_of(coeff, _limit_vars(sums.limits)):
+                groups.setdefault(sums.limits, []).append(coeff * sums.function)
+            else:
+                rest.append(term)
+        if all(len(g) < 2 for g in groups.values()):
+            return e
+        merged = [sp.Sum(sp.Add(*g), *lims) for lims, g in groups.items()]
+        return sp.Add(*merged, *rest)
+    return expr.replace(lambda e: isinstance(e, sp.Add), go)
+
+
+def pull_constant(expr: sp.Expr) -> sp.Expr:
+    """sum c*a_i -> c * sum a_i when c does not depend on the summation index.
+
+    >>> from xentsym.notation import p, i, n, N
+    >>> pull_constant(sp.Sum(-p[i] / N, (i, 1, n)))
+    -Sum(p[i], (i, 1, n))/N
+    """
+    def go(e):
+        inner = _limit_vars(e.limits)
+        const, dep = e.function.as_independent(*inner, as_Add=False)
+        if const == 1:
+            return e
+        return const * sp.Sum(dep, *e.limits)
+    return expr.replace(lambda e: isinstance(e, sp.Sum), go)
+
+
+def push_constant(expr: sp.Expr) -> sp.Expr:
+    """c * sum a_i -> sum c*a_i.
+
+    >>> from xentsym.notation import p, i, n
+    >>> push_constant(-sp.Sum(p[i], (i, 1, n)))
+    Sum(-p[i], (i, 1, n))
+    """
+    def go(e):
+        sums = [f for f in e.args if isinstance(f, sp.Sum)]
+        if len(sums) != 1:
+            return e
+        (s,) = sums
+        const = sp.Mul(*[f for f in e.args if f is not s])
+        if not _free_of(const, _limit_vars(s.limits)):
+            return e
+        return sp.Sum(const * s.function, *s.limits)
+    return expr.replace(lambda e: isinstance(e, sp.Mul), go)
+
+
+def distribute(expr: sp.Expr) -> sp.Expr:
+    """a*(b + c) -> a*b + a*c, everywhere, including inside sums.
+
+    >>> from xentsym.notation import p, q, i
+    >>> distribute(p[i] * (sp.log(p[i]) - sp.log(q[i])))
+    log(p[i])*p[i] - log(q[i])*p[i]
+    """
+    return sp.expand_mul(expr, deep=True)
+
+
+def expand_finite_sums(expr: sp.Expr) -> sp.Expr:
+    """Write out sums and products whose limits are numbers.
+
+    >>> from xentsym.notation import p, i
+    >>> expand_finite_sums(sp.Sum(p[i], (i, 1, 2)))
+    p[1] + p[2]
+    """
+    def finite(e):
+        return any(lo.is_Integer and hi.is_Integer and hi - lo < 10_000
+                   for _, lo, hi in e.limits)
+
+    def go(e):
+        out = e.function
+        for var, lo, hi in e.limits:
+            if lo.is_Integer and hi.is_Integer and hi - lo < 10_000:
+                terms = [out.xreplace({var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)]
+                out = sp.Add(*terms) if isinstance(e, sp.Sum) else sp.Mul(*terms)
+            else:
+                out = e.func(out, (var, lo, hi))
+        return out
+    return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)) and finite(e), go)
+
+
+# --- optimisers -------------------------------------------------------------------------
+
+def drop_factor(expr: sp.Expr, factor: sp.Expr) -> sp.Expr:
+    """c*f -> f for a positive constant c; the minimisers do not move.
+
+    >>> from xentsym.notation import p, i, n, N
+    >>> drop_factor(-sp.Sum(p[i], (i, 1, n)) / N, 1 / N)
+    -Sum(p[i], (i, 1, n))
+    """
+    if not cond.positive(factor):
+        return expr
+    return sp.expand_mul(expr / factor, deep=False)
+
+
+def drop_term(expr: sp.Expr, term: sp.Expr) -> sp.Expr:
+    """f + c -> f for a term c free of the parameters; the minimisers do not move.
+
+    >>> from xentsym.functions import Entropy, CrossEntropy
+    >>> from xentsym.notation import p, q
+    >>> drop_term(-Entropy(p) + CrossEntropy(p, q), -Entropy(p))
+    CrossEntropy(p, q)
+    """
+    return expr - term
+
+
+def negate(expr: sp.Expr) -> sp.Expr:
+    """f -> -f; the maximisers of f are the minimisers of -f.
+
+    >>> from xentsym.notation import p, i, n
+    >>> negate(-sp.Sum(p[i], (i, 1, n)))
+    Sum(p[i], (i, 1, n))
+    """
+    return -expr
+
+
+# --- definitions ------------------------------------------------------------------------
+
+def unfold(expr: sp.Expr) -> sp.Expr:
+    """Replace named quantities (H, D_KL, ...) by their definitions.
+
+    >>> from xentsym.functions import KLDivergence
+    >>> from xentsym.notation import p, q
+    >>> unfold(KLDivergence(p, q))
+    Sum(log(p[i]/q[i])*p[i], (i, 1, n))
+    """
+    return unfold_all(expr)
+
+
+def fold(expr: sp.Expr, quantity: Quantity) -> sp.Expr:
+    """Replace the definition of a named quantity (or its negative) by its name.
+
+    >>> from xentsym.functions import Entropy
+    >>> from xentsym.notation import p, i, n
+    >>> fold(sp.Sum(p[i] * sp.log(p[i]), (i, 1, n)), Entropy(p))
+    -Entropy(p)
+    """
+    body = quantity.unfold()
+    wanted = body.atoms(sp.Indexed) | (body.free_symbols - body.atoms(sp.Indexed))
+    target = sp.expand(body)
+
+    def match(e):
+        if not isinstance(e, (sp.Sum, sp.Add, sp.Mul)):
+            return False
+        if (e.atoms(sp.Indexed) | (e.free_symbols - e.atoms(sp.Indexed))) != wanted:
+            return False
+        return sp.expand(e) in (target, -target)
+
+    def go(e):
+        return quantity if sp.expand(e) == target else -quantity
+    return expr.replace(match, go)
+
+
+def substitute(expr: sp.Expr, given) -> sp.Expr:
+    """Replace symbols by values (sizes, one-hot entries), then write out finite sums.
+
+    >>> from xentsym.notation import p, i, n
+    >>> substitute(sp.Sum(p[i], (i, 1, n)), ((n, 2),))
+    p[1] + p[2]
+    """
+    for old, new in given:
+        # subs() leaves terms with a bound index alone; entries like y[i, 1] are meant literally.
+        swap = expr.xreplace({old: new}) if isinstance(old, (sp.Indexed, sp.IndexedBase)) \
+            else expr.subs(old, new)
+        expr = expand_finite_sums(swap)
+    return expr
+
+
+def define(expr: sp.Expr, given) -> sp.Expr:
+    """Write a defined name where its definition stands (given: pairs (name, definition)).
+
+    >>> from xentsym.notation import p_success, q_failure
+    >>> define(1 - p_success, ((q_failure, 1 - p_success),))
+    q
+    """
+    for name, body in given:
+        expr = expr.xreplace({body: name}) if isinstance(body, sp.IndexedBase) \
+            else expr.subs(body, name)
+    return expr
+
+
+def cases(expr: sp.Expr, variable: sp.Symbol, values=(1, 0)) -> sp.Expr:
+    """Write an expression of a variable with finitely many values as a case table.
+
+    >>> from xentsym.notation import p_success, x
+    >>> cases(p_success**x * (1 - p_success)**(1 - x), x)
+    Piecewise((p, Eq(x, 1)), (1 - p, Eq(x, 0)))
+    """
+    return sp.Piecewise(*[(expr.subs(variable, v), sp.Eq(variable, v)) for v in values])
+
+
+def chain(*rules: "Rule") -> Callable[[sp.Expr], sp.Expr]:
+    """Apply rules one after another (a rule program, as in SymPy's fu)."""
+    def run(expr):
+        for rule in rules:
+            expr = rule(expr)
+        return expr
+    return run
+
+
+# --- the rule table ---------------------------------------------------------------------
+
+def _rule(name, fn, text, text_zh, relation=EQUAL) -> Rule:
+    return Rule(name, fn, text, text_zh, relation)
+
+
+LOG_QUOTIENT = _rule("log-quotient", log_quotient, "log of a quotient", "对数的除法法则")
+LOG_PRODUCT = _rule("log-product", log_product, "log of a product", "对数的乘法法则")
+LOG_POWER = _rule("log-power", log_power, "log of a power", "对数的幂法则")
+LOG_OF_PRODUCT = _rule("log-of-product", log_of_product,
+                       "the log of a product is the sum of the logs", "连乘的对数等于对数之和")
+SPLIT_SUM = _rule("split-sum", split_sum, "split the sum", "拆分求和")
+MERGE_SUMS = _rule("merge-sums", merge_sums, "merge sums over the same range", "合并求和")
+PULL_CONSTANT = _rule("pull-constant", pull_constant, "take a constant out of the sum",
+                      "常数提到求和号外")
+PUSH_CONSTANT = _rule("push-constant", push_constant, "move a constant into the sum",
+                      "常数移入求和号内")
+DISTRIBUTE = _rule("distribute", distribute, "multiply out", "展开乘积")
+UNFOLD = _rule("definition", unfold, "by definition", "由定义")
+NEGATE = _rule("negate", negate, "maximising f is minimising -f", "最大化 f 等价于最小化 -f",
+               SWITCH_SENSE)
+
+
+def drop_positive_factor(factor: sp.Expr) -> Rule:
+    """The rule that divides by a positive, parameter-free factor."""
+    return _rule("drop-positive-factor", drop_factor,
+                 f"drop the positive factor {sp.sstr(factor)}",
+                 f"去掉正的常数因子 {sp.sstr(factor)}", SAME_OPTIMUM).bind(factor=factor)
+
+
+def drop_constant_term(term: sp.Expr) -> Rule:
+    """The rule that removes an additive term free of the parameters."""
+    return _rule("drop-constant-term", drop_term,
+                 f"drop the term {sp.sstr(term)}, which does not depend on the parameters",
+                 f"去掉与参数无关的项 {sp.sstr(term)}", SAME_OPTIMUM).bind(term=term)
+
+
+def fold_definition(quantity: Quantity, *, tidy: bool = True) -> Rule:
+    """The rule that writes a named quantity in place of its definition."""
+    name = type(quantity).__name__
+    base = _rule(f"fold-{name}", fold, f"definition of {sp.sstr(quantity)}",
+                 f"{sp.sstr(quantity)} 的定义").bind(quantity=quantity)
+    if not tidy:
+        return base
+    return replace(base, fn=lambda e, quantity: pull_constant(fold(e, quantity)))
+
+
+def specialise(pairs, because: str = "", because_zh: str = "") -> Rule:
+    """The rule that fixes sizes or entries, e.g. n = 2; the values become facts of the step."""
+    pairs = tuple(pairs.items()) if isinstance(pairs, dict) else tuple(pairs)
+    pairs = tuple((sp.sympify(a), sp.sympify(b)) for a, b in pairs)
+    shown = ", ".join(f"{sp.sstr(a)} = {sp.sstr(b)}" for a, b in pairs)
+    return _rule("specialise", substitute, because or f"take {shown}",
+                 because_zh or f"取 {shown}").bind(given=pairs)
+
+
+def definition_of(name: sp.Basic, body: sp.Basic, because: str = "",
+                  because_zh: str = "") -> Rule:
+    """The rule that introduces ``name := body`` and writes the name where the body stands."""
+    shown = f"{sp.sstr(name)} := {sp.sstr(body)}"
+    return _rule("define", define, because or f"write {shown}",
+                 because_zh or f"记 {shown}").bind(given=((name, body),))
+
+
+def case_split(variable: sp.Symbol, values=(1, 0)) -> Rule:
+    """The rule that writes an expression as a case table over a finite domain."""
+    return _rule("cases", cases, f"evaluate at each value of {variable}",
+                 f"对 {variable} 的每个取值分别计算").bind(variable=variable, values=values)

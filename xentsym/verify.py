@@ -1,0 +1,129 @@
+"""The pipeline: every step of a derivation checked symbolically and numerically."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from . import rules as R
+from .check import numeric, symbolic
+from .check.symbolic import SymbolicResult
+from .check.worker import Worker
+from .derivation import Derivation, Step
+from .relations import AT_MOST, EQUAL
+
+
+@dataclass(frozen=True)
+class Options:
+    """How hard to check: samples per step, the seed, the symbolic time budget in seconds."""
+
+    samples: int = 1000
+    seed: int = 0
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The verdict on one step, with everything a report needs."""
+
+    step: Step
+    symbolic: SymbolicResult
+    numeric: numeric.NumericResult
+    seconds: float
+
+    @property
+    def status(self) -> str:
+        if self.symbolic.status == "disproved" or self.numeric.status == "failed":
+            return "refuted"
+        if self.symbolic.status == "proved":
+            return "verified"
+        return "unproven"
+
+    def to_json(self) -> dict:
+        return {"index": self.step.index, "relation": self.step.relation_key,
+                "rule": self.step.rule, "symbolic": self.symbolic.status,
+                "numeric": self.numeric.status, "samples": self.numeric.samples,
+                "counterexample": self.numeric.counterexample,
+                "seconds": round(self.seconds, 4), "status": self.status}
+
+
+@dataclass(frozen=True)
+class DerivationResult:
+    """All step verdicts of one derivation; its status is the worst of them."""
+
+    derivation: Derivation
+    steps: tuple = field(default=())
+
+    @property
+    def status(self) -> str:
+        statuses = {s.status for s in self.steps}
+        for worst in ("refuted", "unproven"):
+            if worst in statuses:
+                return worst
+        return "verified"
+
+    def to_json(self) -> dict:
+        return {"name": self.derivation.name, "title": self.derivation.title,
+                "status": self.status, "steps": [s.to_json() for s in self.steps]}
+
+
+def _sides(step: Step) -> tuple[sp.Expr, sp.Expr]:
+    """Both sides with the step's definitions and specialisations substituted."""
+    return R.substitute(step.before, step.given), R.substitute(step.after, step.given)
+
+
+def symbolic_task(step: Step, scope) -> SymbolicResult:
+    """The symbolic check of one step (runs inside the worker process)."""
+    lhs, rhs = _sides(step)
+    if step.relation == EQUAL:
+        return symbolic.prove_equal(lhs, rhs, scope, step.given)
+    if step.relation.is_optimiser:
+        return symbolic.prove_ranking(lhs, rhs, step.relation.order, step.wrt, scope, step.given)
+    return SymbolicResult("unknown", message=f"no symbolic method for {step.relation.key}")
+
+
+def numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
+    """The numeric check of one step."""
+    lhs, rhs = _sides(step)
+    wrt = tuple(R.substitute(w, step.given) if not isinstance(w, sp.IndexedBase) else w
+                for w in step.wrt)
+    if step.relation.is_optimiser:
+        return numeric.check_ranking(lhs, rhs, step.relation.order, wrt, scope,
+                                     options.samples, options.seed)
+    if step.relation == AT_MOST:
+        return numeric.check_at_most(lhs, rhs, scope, options.samples, options.seed)
+    return numeric.check_equal(lhs, rhs, scope, options.samples, options.seed)
+
+
+def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResult:
+    """Run the symbolic check in the worker while the numeric one runs here."""
+    started = time.perf_counter()
+    worker.submit(symbolic_task, step, scope)
+    num = numeric_task(step, scope, options)
+    kind, value = worker.result(options.timeout)
+    if kind == "ok":
+        sym = value
+    elif kind == "timeout":
+        sym = SymbolicResult("timeout", message=f"no verdict within {options.timeout:g} s")
+    else:
+        sym = SymbolicResult("unknown", message=str(value))
+    return StepResult(step, sym, num, time.perf_counter() - started)
+
+
+def verify(derivations, options: Options = Options()) -> list[DerivationResult]:
+    """Check every step of every derivation."""
+    results = []
+    with Worker() as worker:
+        for d in derivations:
+            results.append(DerivationResult(
+                d, tuple(check_step(s, d.scope, options, worker) for s in d.steps)))
+    return results
+
+
+def summary(results) -> dict:
+    """How many derivations ended verified, refuted and unproven."""
+    counts = {"verified": 0, "refuted": 0, "unproven": 0}
+    for r in results:
+        counts[r.status] += 1
+    return counts
