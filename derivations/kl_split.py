@@ -6,7 +6,7 @@ from xentsym.notation import p, q
 
 kl_split = Derivation(
     "kl-split", "The KL divergence splits into entropy and cross-entropy",
-    KLDivergence(p, q), title_zh="KL 散度拆分为熵与交叉熵", wrt=(q,), sense="min",
+    KLDivergence(p, q), title_zh="KL 散度拆分为熵与交叉熵", wrt=(q,), sense="min", parameter="q",
     description="Fix the true distribution p and vary the prediction q.")
 (kl_split
  .apply(R.UNFOLD)

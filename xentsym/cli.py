@@ -1,4 +1,4 @@
-"""The ``xentsym`` command: list and verify derivations (exit 0 ok, 1 not all verified, 2 usage)."""
+"""The ``xentsym`` command: list, verify and render derivations (exit 0 ok, 1 not verified, 2 usage)."""
 from __future__ import annotations
 
 import argparse
@@ -48,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("--timeout", type=_positive_float, default=5.0,
                      help="seconds for each symbolic check (default 5)")
     ver.add_argument("--format", choices=("text", "json"), default="text")
+
+    ren = sub.add_parser("render", help="print a derivation as LaTeX or Markdown, or make a PDF")
+    ren.add_argument("name", nargs="?", help="a derivation name (see `xentsym list`)")
+    ren.add_argument("--all", action="store_true", help="every derivation, one after another")
+    ren.add_argument("--from", dest="paths", nargs="+", default=["derivations"],
+                     metavar="PATH", help="where to find derivations (default ./derivations)")
+    ren.add_argument("--format", choices=("latex", "markdown", "pdf"), default="latex")
+    ren.add_argument("--lang", choices=("en", "zh"), default="en")
+    ren.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     return ap
 
 
@@ -68,7 +77,30 @@ def _verify(args) -> int:
     return EXIT_OK if all(r.status == "verified" for r in results) else EXIT_FAILED
 
 
-COMMANDS = {"list": _list, "verify": _verify}
+def _render(args) -> int:
+    from pathlib import Path
+
+    from .discover import discover
+    from .render import latex as tex
+    from .render.markdown import markdown
+    if bool(args.name) == args.all:
+        raise XentsymError("render takes a derivation NAME or --all")
+    chosen = discover(args.paths, only=None if args.all else args.name)
+    if args.format == "pdf":
+        out = Path(args.output or f"{args.name or 'derivations'}.pdf")
+        tex.compile_pdf(tex.document(chosen, args.lang), out, args.lang)
+        print(f"wrote {out}", file=sys.stderr)
+        return EXIT_OK
+    make = tex.snippet if args.format == "latex" else markdown
+    text = "\n".join(make(d, args.lang) for d in chosen)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+COMMANDS = {"list": _list, "verify": _verify, "render": _render}
 
 
 def main(argv: list[str] | None = None) -> int:

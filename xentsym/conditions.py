@@ -27,8 +27,9 @@ class SideCondition:
             f"{sp.sstr(self.expr)} {self.kind}"
         return text if self.proved else text + " (not proved)"
 
-    def latex(self) -> str:
-        body = sp.latex(self.expr)
+    def latex(self, printer=sp.latex) -> str:
+        """The condition in LaTeX, with ``printer`` for the expression."""
+        body = printer(self.expr)
         return rf"{body} \in \mathbb{{R}}" if self.kind == "real" else f"{body} {self.kind}"
 
 

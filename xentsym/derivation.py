@@ -31,6 +31,7 @@ class Step:
     wrt: tuple = ()  # parameters, for optimiser relations
     sense: str | None = None  # "min"/"max" of ``after``, for optimiser chains
     origin: tuple = ("", 0)  # (file, line) of the script line that made the step
+    subject: tuple = ()  # expressions that fill the "{}" of the justification
 
     @property
     def relation_key(self) -> str:
@@ -39,8 +40,14 @@ class Step:
             return "same-argmax"
         return self.relation.key
 
-    def justification(self, lang: str = "en") -> str:
+    def template(self, lang: str = "en") -> str:
+        """The justification with "{}" where the subject expressions go."""
         return self.text_zh if lang == "zh" and self.text_zh else self.text
+
+    def justification(self, lang: str = "en", show=sp.sstr) -> str:
+        """The justification as text, the subject printed with ``show``."""
+        shown = ", ".join(show(e) for e in self.subject)
+        return self.template(lang).replace("{}", shown)
 
 
 @dataclass
@@ -59,6 +66,7 @@ class Derivation:
     scope: Scope = LECTURE
     wrt: tuple = ()
     sense: str | None = None
+    parameter: str = ""  # LaTeX of the parameter under arg min / arg max, e.g. r"\theta"
     steps: list = field(default_factory=list)
     origin: tuple = ("", 0)
 
@@ -94,10 +102,10 @@ class Derivation:
         return sense
 
     def _add(self, after, relation, rule_name, text, text_zh, facts=(), conditions=(),
-             origin=("", 0)) -> "Derivation":
+             origin=("", 0), subject=()) -> "Derivation":
         step = Step(len(self.steps) + 1, self.current, after, relation, rule_name, text,
                     text_zh, self.given + tuple(facts), tuple(conditions), self.wrt,
-                    self._next_sense(relation), origin)
+                    self._next_sense(relation), origin, tuple(subject))
         self.steps.append(step)
         return self
 
@@ -112,7 +120,7 @@ class Derivation:
             raise RuleError(f"derivation {self.name!r}: rule {rule.name} does not apply to "
                             f"{sp.sstr(self.current)}{why}", file=origin[0], line=origin[1])
         return self._add(after, relation or rule.relation, rule.name, rule.text, rule.text_zh,
-                         rule.facts(), [c for c in used if c.proved], origin)
+                         rule.facts(), [c for c in used if c.proved], origin, rule.subject)
 
     def claim(self, expr, because: str, because_zh: str = "",
               relation: Relation = EQUAL) -> "Derivation":

@@ -31,6 +31,8 @@ class Rule:
     text_zh: str
     relation: Relation = EQUAL
     params: tuple = field(default=())
+    # Expressions named in the justification: "{}" in ``text`` marks where they go.
+    subject: tuple = field(default=())
 
     def __call__(self, expr: sp.Expr) -> sp.Expr:
         return self.fn(expr, **dict(self.params))
@@ -49,6 +51,10 @@ class Rule:
 
     def justification(self, lang: str = "en") -> str:
         return self.text_zh if lang == "zh" else self.text
+
+
+def _rule(name, fn, text, text_zh, relation=EQUAL, subject=()) -> Rule:
+    return Rule(name, fn, text, text_zh, relation, subject=tuple(subject))
 
 
 def _limit_vars(limits) -> set:
@@ -349,10 +355,6 @@ def chain(*rules: "Rule") -> Callable[[sp.Expr], sp.Expr]:
 
 # --- the rule table ---------------------------------------------------------------------
 
-def _rule(name, fn, text, text_zh, relation=EQUAL) -> Rule:
-    return Rule(name, fn, text, text_zh, relation)
-
-
 LOG_QUOTIENT = _rule("log-quotient", log_quotient, "log of a quotient", "对数的除法法则")
 LOG_PRODUCT = _rule("log-product", log_product, "log of a product", "对数的乘法法则")
 LOG_POWER = _rule("log-power", log_power, "log of a power", "对数的幂法则")
@@ -372,23 +374,22 @@ NEGATE = _rule("negate", negate, "maximising f is minimising -f", "最大化 f �
 
 def drop_positive_factor(factor: sp.Expr) -> Rule:
     """The rule that divides by a positive, parameter-free factor."""
-    return _rule("drop-positive-factor", drop_factor,
-                 f"drop the positive factor {sp.sstr(factor)}",
-                 f"去掉正的常数因子 {sp.sstr(factor)}", SAME_OPTIMUM).bind(factor=factor)
+    return _rule("drop-positive-factor", drop_factor, "drop the positive factor {}",
+                 "去掉正的常数因子 {}", SAME_OPTIMUM, (factor,)).bind(factor=factor)
 
 
 def drop_constant_term(term: sp.Expr) -> Rule:
     """The rule that removes an additive term free of the parameters."""
     return _rule("drop-constant-term", drop_term,
-                 f"drop the term {sp.sstr(term)}, which does not depend on the parameters",
-                 f"去掉与参数无关的项 {sp.sstr(term)}", SAME_OPTIMUM).bind(term=term)
+                 "drop {}, which does not depend on the parameters",
+                 "去掉与参数无关的项 {}", SAME_OPTIMUM, (term,)).bind(term=term)
 
 
 def fold_definition(quantity: Quantity, *, tidy: bool = True) -> Rule:
     """The rule that writes a named quantity in place of its definition."""
     name = type(quantity).__name__
-    base = _rule(f"fold-{name}", fold, f"definition of {sp.sstr(quantity)}",
-                 f"{sp.sstr(quantity)} 的定义").bind(quantity=quantity)
+    base = _rule(f"fold-{name}", fold, "definition of {}", "{} 的定义",
+                 subject=(quantity,)).bind(quantity=quantity)
     if not tidy:
         return base
     return replace(base, fn=lambda e, quantity: pull_constant(fold(e, quantity)))
@@ -398,20 +399,24 @@ def specialise(pairs, because: str = "", because_zh: str = "") -> Rule:
     """The rule that fixes sizes or entries, e.g. n = 2; the values become facts of the step."""
     pairs = tuple(pairs.items()) if isinstance(pairs, dict) else tuple(pairs)
     pairs = tuple((sp.sympify(a), sp.sympify(b)) for a, b in pairs)
-    shown = ", ".join(f"{sp.sstr(a)} = {sp.sstr(b)}" for a, b in pairs)
-    return _rule("specialise", substitute, because or f"take {shown}",
-                 because_zh or f"取 {shown}").bind(given=pairs)
+    shown = tuple(sp.Eq(a, b, evaluate=False) for a, b in pairs)
+    return _rule("specialise", substitute, because or "take {}", because_zh or "取 {}",
+                 subject=() if because else shown).bind(given=pairs)
 
 
-def definition_of(name: sp.Basic, body: sp.Basic, because: str = "",
-                  because_zh: str = "") -> Rule:
-    """The rule that introduces ``name := body`` and writes the name where the body stands."""
-    shown = f"{sp.sstr(name)} := {sp.sstr(body)}"
-    return _rule("define", define, because or f"write {shown}",
-                 because_zh or f"记 {shown}").bind(given=((name, body),))
+def definition_of(name: sp.Basic, body: sp.Basic, because: str = "", because_zh: str = "",
+                  shown: sp.Basic | None = None) -> Rule:
+    """The rule that introduces ``name := body`` and writes the name where the body stands.
+
+    ``shown`` is how the definition is displayed (e.g. ``Eq(yhat[i], p_theta[i])`` for a
+    definition made for whole indexed families).
+    """
+    shown = shown if shown is not None else sp.Eq(name, body, evaluate=False)
+    return _rule("define", define, because or "write {}", because_zh or "记 {}",
+                 subject=(shown,)).bind(given=((name, body),))
 
 
 def case_split(variable: sp.Symbol, values=(1, 0)) -> Rule:
     """The rule that writes an expression as a case table over a finite domain."""
-    return _rule("cases", cases, f"evaluate at each value of {variable}",
-                 f"对 {variable} 的每个取值分别计算").bind(variable=variable, values=values)
+    return _rule("cases", cases, "evaluate at each value of {}", "对 {} 的每个取值分别计算",
+                 subject=(variable,)).bind(variable=variable, values=values)

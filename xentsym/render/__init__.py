@@ -1,0 +1,1 @@
+"""Renderers: LaTeX, Markdown (and later HTML) views of derivations."""

@@ -1,0 +1,141 @@
+"""A LaTeX printer for the lecture's notation: p(x_i), \\hat{y}_i, \\log without braces, [ ] summands."""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+# How each indexed family is written; {0} is the index (or "i,k" for two).
+FAMILY_LATEX = {
+    "p": "p(x_{{{0}}})",
+    "q": "q(x_{{{0}}})",
+    "y": "y_{{{0}}}",
+    "yhat": r"\hat{{y}}_{{{0}}}",
+    "p_theta": r"p_{{\theta}}(Y = 1 | x_{{{0}}})",
+    "yk": "y_{{{0}}}",
+    "yhatk": r"\hat{{y}}_{{{0}}}",
+}
+SYMBOL_LATEX = {"p_0": "p(x_0)", "yhat": r"\hat{y}"}
+
+
+def _simple(e: sp.Expr) -> bool:
+    """Arguments that need no brackets after \\log: p(x_i), \\hat{y}_i, N, H(p)."""
+    return isinstance(e, (sp.Symbol, sp.Indexed, sp.Function)) and not isinstance(e, sp.log)
+
+
+class XentLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the lecture's conventions."""
+
+    printmethod = "_latex"
+    _default_settings = {**LatexPrinter._default_settings, "bracket_summands": True}
+
+    def _print_Indexed(self, expr):
+        name = str(expr.base.label)
+        index = ",".join(self._print(ix) for ix in expr.indices)
+        if name in FAMILY_LATEX:
+            return FAMILY_LATEX[name].format(index)
+        return f"{self._print(expr.base.label)}_{{{index}}}"
+
+    def _print_Symbol(self, expr, style="plain"):
+        name = expr.name
+        if name in SYMBOL_LATEX:
+            return SYMBOL_LATEX[name]
+        return super()._print_Symbol(expr, style)
+
+    def _print_log(self, expr, exp=None):
+        (arg,) = expr.args
+        inner = self._print(arg)
+        tex = rf"\log {inner}" if _simple(arg) else rf"\log\left({inner}\right)"
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+    def _factor(self, f: sp.Expr) -> str:
+        tex = self._print(f)
+        if isinstance(f, sp.Add):
+            return rf"\left({tex}\right)"
+        if isinstance(f, (sp.Sum, sp.Product)):
+            return tex
+        return self.parenthesize(f, PRECEDENCE["Mul"])
+
+    @staticmethod
+    def _order(f: sp.Expr) -> tuple:
+        # Written order: plain factors, then logs, then sums (p(x_i) \log q(x_i), 1/N \sum);
+        # among powers, p^y before (1 - p)^{1 - y}.
+        if isinstance(f, (sp.Sum, sp.Product)):
+            return (2, 0)
+        if f.has(sp.log) and not isinstance(f, sp.Pow):
+            return (1, 0)
+        return (0, int(isinstance(f, sp.Pow) and isinstance(f.base, sp.Add)))
+
+    def _print_Mul(self, expr):
+        coeff, rest = expr.as_coeff_Mul()
+        sign = ""
+        if coeff.is_negative:
+            sign, coeff = "- ", -coeff
+        num, den = [], []
+        for f in sp.Mul.make_args(rest):
+            if isinstance(f, sp.Pow) and f.exp.is_Rational and f.exp.is_negative:
+                den.append(f.base if f.exp == -1 else f.base ** (-f.exp))
+            elif f is not sp.S.One:
+                num.append(f)
+        num.sort(key=self._order)
+        body = " ".join(self._factor(f) for f in num)
+        if coeff.is_Rational and (coeff.q != 1 or den):
+            den_tex = " ".join(self._factor(d) for d in
+                               ([sp.Integer(coeff.q)] if coeff.q != 1 else []) + den)
+            if not num:
+                return rf"{sign}\frac{{{coeff.p}}}{{{den_tex}}}"
+            if any(isinstance(f, (sp.Sum, sp.Product)) for f in num) or coeff.p != 1:
+                return rf"{sign}\frac{{{coeff.p}}}{{{den_tex}}} {body}"
+            return rf"{sign}\frac{{{body}}}{{{den_tex}}}"
+        if coeff != 1:
+            body = f"{self._print(coeff)} {body}" if body else self._print(coeff)
+        return sign + (body or "1")
+
+    def _print_Add(self, expr, order=None):
+        terms = list(expr.as_ordered_terms())
+        # Keep terms with logs of 1 - x after the plain ones: y log yhat + (1 - y) log(1 - yhat).
+        # Numbers first: 1 - p, not -p + 1.
+        terms.sort(key=lambda t: (not t.is_Number, sp.count_ops(t) if t.has(sp.log) else 0))
+        out = ""
+        for j, term in enumerate(terms):
+            tex = self._print(term)
+            if j == 0:
+                out = tex
+            elif tex.startswith("- "):
+                out += " - " + tex[2:]
+            elif tex.startswith("-"):
+                out += " - " + tex[1:]
+            else:
+                out += " + " + tex
+        return out
+
+    def _print_big(self, expr, symbol):
+        out = ""
+        for var, lo, hi in reversed(expr.limits):
+            out += rf"{symbol}_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}} "
+        body = expr.function
+        tex = self._print(body)
+        if isinstance(body, sp.Add) and self._settings["bracket_summands"]:
+            tex = rf"\left[{tex}\right]"
+        elif isinstance(body, sp.Add) or body.could_extract_minus_sign():
+            tex = rf"\left({tex}\right)"
+        return out + tex
+
+    def _print_Sum(self, expr):
+        return self._print_big(expr, r"\sum")
+
+    def _print_Product(self, expr):
+        return self._print_big(expr, r"\prod")
+
+    def _print_Piecewise(self, expr):
+        rows = []
+        for value, condition in expr.args:
+            when = r"\text{otherwise}" if condition is sp.true else \
+                rf"\text{{if }} {self._print(condition)}"
+            rows.append(rf"{self._print(value)} & {when}")
+        return r"\begin{cases} " + r", \\ ".join(rows) + r". \end{cases}"
+
+
+def latex(expr: sp.Expr, **settings) -> str:
+    """The lecture-style LaTeX of ``expr``."""
+    return XentLatexPrinter(settings).doprint(expr)
