@@ -29,12 +29,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit 2), like the rest of the command."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="xentsym", description="Derive and check the mathematics "
-                                 "of the cross-entropy loss.")
+    ap = _Parser(prog="xentsym", description="Derive and check the mathematics "
+                 "of the cross-entropy loss.")
     from . import __version__
     ap.add_argument("--version", action="version", version=f"xentsym {__version__}")
-    sub = ap.add_subparsers(dest="command", required=True)
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="list the derivations found")
     ls.add_argument("paths", nargs="*", default=["derivations"])

@@ -58,7 +58,11 @@ class Formula:
         batch_shapes = []
         values = {}
         for key, obj in self.arguments.items():
-            a = np.asarray(arrays[key], dtype=float)
+            try:
+                a = np.asarray(arrays[key], dtype=float)
+            except (TypeError, ValueError):
+                raise DomainError(f"{self.name}.evaluate: {key} is not an array of numbers") \
+                    from None
             over = self.scope.require(obj).over if isinstance(obj, sp.IndexedBase) else ()
             if a.ndim < len(over):
                 raise DomainError(f"{key} needs {len(over)} index axes, got shape {a.shape}")
@@ -69,7 +73,11 @@ class Formula:
                                       f"another argument has {sizes[size]}")
             batch_shapes.append(a.shape[:lead])
             values[obj] = (a, lead)
-        batch = np.broadcast_shapes(*batch_shapes)
+        try:
+            batch = np.broadcast_shapes(*batch_shapes)
+        except ValueError:
+            raise DomainError(f"{self.name}.evaluate: the arguments' leading (batch) shapes "
+                              f"{batch_shapes} do not broadcast together") from None
         count = int(np.prod(batch)) if batch else 1
         env = Env(count, sizes=sizes)
         for obj, (a, lead) in values.items():

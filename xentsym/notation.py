@@ -63,7 +63,8 @@ def _sym(name: str, domain: Domain) -> sp.Symbol:
 
 def _family(name: str, domain: Domain) -> sp.IndexedBase:
     # No shape: a shape holding N would change under subs(N, 2) and become another family.
-    return sp.IndexedBase(name, **domain.assumptions)
+    # The label is a plain real symbol, so the family p is never equal to a scalar p.
+    return sp.IndexedBase(sp.Symbol(name, real=True), **domain.assumptions)
 
 
 # Sizes and summation indices.

@@ -34,7 +34,10 @@ class StepResult:
 
     @property
     def status(self) -> str:
-        if self.symbolic.status == "disproved" or self.numeric.status == "failed":
+        # Refuted needs evidence: a disproof, or a sample where the sides differ. A numeric
+        # check that could not evaluate at all leaves the step unproven.
+        witnessed = self.numeric.status == "failed" and self.numeric.counterexample is not None
+        if self.symbolic.status == "disproved" or witnessed:
             return "refuted"
         if self.symbolic.status == "proved":
             return "verified"

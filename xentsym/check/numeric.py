@@ -8,7 +8,8 @@ import numpy as np
 import sympy as sp
 
 from ..notation import Scope
-from .compile import NumericError, evaluate
+from ..errors import XentsymError
+from .compile import evaluate
 from .sampling import describe, sample_env, size_configs, variables
 
 RTOL = 1e-8  # relative to 1 + |lhs| + |rhs|; float error in these sums is far below it
@@ -59,7 +60,7 @@ def check_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, samples: int = 1000,
                 row = int(bad[0])
                 return NumericResult("failed", done, _witness(env, row, lhs=left[row],
                                                               rhs=right[row]))
-    except NumericError as exc:
+    except XentsymError as exc:  # cannot sample or evaluate: no witness, not a refutation
         return NumericResult("failed", done, None, exc.message)
     return NumericResult("passed", done)
 
@@ -79,7 +80,7 @@ def check_at_most(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, samples: int = 1000,
                 row = int(bad[0])
                 return NumericResult("failed", done, _witness(env, row, lhs=left[row],
                                                               rhs=right[row]))
-    except NumericError as exc:
+    except XentsymError as exc:  # cannot sample or evaluate: no witness, not a refutation
         return NumericResult("failed", done, None, exc.message)
     return NumericResult("passed", done)
 
@@ -128,6 +129,6 @@ def check_ranking(before: sp.Expr, after: sp.Expr, order: int, wrt: tuple, scope
                            "after": [float(f2[grp, a]), float(f2[grp, b])]}
                 return NumericResult("failed", done, witness,
                                      "the two objectives rank two parameter values differently")
-    except NumericError as exc:
+    except XentsymError as exc:  # cannot sample or evaluate: no witness, not a refutation
         return NumericResult("failed", done, None, exc.message)
     return NumericResult("passed", done)

@@ -1,0 +1,1096 @@
+"""The text layer of check-doc: display formulas of a Markdown or LaTeX file, their relation chains, hints."""
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import ParseError
+
+__all__ = [
+    "MAX_BYTES", "Document", "Display", "Side", "Chain", "Step", "Hint", "DocumentWarning",
+    "read_document", "document_from_bytes", "document_from_text",
+    "displays", "warnings", "chains", "document_chains", "hints",
+]
+
+MAX_BYTES = 2 * 1024 * 1024  # larger files are refused before they are read
+MAX_DISPLAYS = 10_000  # displays past this many are ignored (with one warning)
+MAX_SPLIT_CHARS = 100_000  # a longer display is reported, not split into chains
+MAX_WARNINGS = 200  # per document; the rest are counted in one last warning
+_MAX_DISPLAY_WARNINGS = 10
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".qmd", ".rmd"}
+LATEX_SUFFIXES = {".tex", ".latex", ".ltx", ".sty"}
+_KIND_ALIASES = {"markdown": "markdown", "md": "markdown", "latex": "latex", "tex": "latex"}
+
+# Environments that make a display of their own, in LaTeX files and (as MathJax does) in Markdown.
+DISPLAY_ENVIRONMENTS = frozenset(
+    name + star for star in ("", "*") for name in
+    ("equation", "align", "alignat", "gather", "multline", "flalign", "eqnarray",
+     "displaymath", "dmath"))
+# Environments whose rows and `&` columns belong to the display itself; every other
+# environment inside a display (cases, matrix, array ...) is one opaque piece of a side.
+_TRANSPARENT = frozenset(
+    name + star for star in ("", "*") for name in
+    ("aligned", "alignedat", "split", "gathered", "align", "alignat", "gather", "multline",
+     "flalign", "eqnarray", "equation", "dmath", "subequations"))
+_VERBATIM = ("verbatim", "verbatim*", "Verbatim", "Verbatim*", "lstlisting", "minted",
+             "comment", "alltt")
+
+# Relation control words, normalised.
+_RELATION_WORDS = {
+    r"\le": "<=", r"\leq": "<=", r"\leqslant": "<=", r"\leqq": "<=",
+    r"\ge": ">=", r"\geq": ">=", r"\geqslant": ">=", r"\geqq": ">=",
+    r"\lt": "<", r"\gt": ">", r"\ne": "!=", r"\neq": "!=",
+    r"\approx": "approx", r"\thickapprox": "approx", r"\approxeq": "approx",
+    r"\simeq": "simeq", r"\sim": "sim", r"\cong": "cong", r"\equiv": "equiv",
+    r"\propto": "propto", r"\varpropto": "propto",
+    r"\iff": "iff", r"\Leftrightarrow": "iff", r"\Longleftrightarrow": "iff",
+    r"\implies": "implies", r"\Rightarrow": "implies", r"\Longrightarrow": "implies",
+    r"\impliedby": "impliedby", r"\Leftarrow": "impliedby", r"\Longleftarrow": "impliedby",
+    r"\coloneqq": ":=", r"\coloneq": ":=", r"\triangleq": ":=", r"\defeq": ":=",
+    r"\doteq": ":=", r"\eqqcolon": "=:", r"\ll": "<<", r"\gg": ">>",
+}
+_RELATION_TEXTS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", ":=": ":=",
+                   "==": "=", **_RELATION_WORDS}
+_BRACKET_WORDS = {
+    r"\langle": ("<", True), r"\rangle": ("<", False), r"\lbrace": ("{", True),
+    r"\rbrace": ("{", False), r"\lvert": ("|", True), r"\rvert": ("|", False),
+    r"\lVert": ("||", True), r"\rVert": ("||", False), r"\lfloor": ("f", True),
+    r"\rfloor": ("f", False), r"\lceil": ("c", True), r"\rceil": ("c", False),
+    r"\lbrack": ("[", True), r"\rbrack": ("[", False),
+}
+_BRACKET_CHARS = {"(": ("(", True), ")": ("(", False), "[": ("[", True), "]": ("[", False),
+                  r"\{": ("{", True), r"\}": ("{", False)}
+_DROP_WITH_ARGUMENT = frozenset({r"\tag", r"\label", r"\intertext", r"\shortintertext"})
+_DROP = frozenset({r"\nonumber", r"\notag"})
+_ROW_WORDS = frozenset({r"\cr", r"\newline"})
+_OPERATOR_ENDINGS = ("+", "-", r"\cdot", r"\times", r"\pm", r"\mp", r"\div")
+
+_TOKEN = re.compile(r"""
+    (?P<begin>\\begin\s*\{\s*(?P<bname>[a-zA-Z]+\*?)\s*\})
+  | (?P<end>\\end\s*\{\s*(?P<ename>[a-zA-Z]+\*?)\s*\})
+  | (?P<row>\\\\\*?)
+  | (?P<word>\\[a-zA-Z]+)
+  | (?P<sym>\\.)
+  | (?P<space>\s+)
+  | (?P<comment>%[^\n]*)
+  | (?P<plain>[^\\{}&%\s=<>()\[\]:]+)
+  | (?P<char>.)
+""", re.X | re.S)
+_BIG = re.compile(r"\\[bB]igg?[lrm]?")
+_CONTINUES = re.compile(
+    r"\s*(?:[-+]|\\(?:cdot|times|pm|mp|div|quad|qquad|hspace|hphantom|phantom|kern|mkern|"
+    r"hskip|mspace)(?![a-zA-Z])|\\[,;:! ]|~)")
+_TEXTY = re.compile(r"\\(?:text|mbox|textrm|textit|textbf|textsf|mathrm|hbox|tag|eqref|because"
+                    r"|therefore)(?![a-zA-Z])|\(")
+_SPACING_TAIL = re.compile(r"(?:\\(?:q?quad|displaystyle|hfill)|~)$")
+
+_OPT_CORE = (
+    r"(?:\\arg\s*\\(?P<a>max|min)(?![a-zA-Z])"
+    r"|\\(?P<b>argmax|argmin)(?![a-zA-Z])"
+    r"|\\(?:operatorname\*?|mathrm|text|textrm|mathop)\s*\{\s*(?:\\(?:mathrm|text|operatorname)"
+    r"\s*\{\s*)?arg\s*(?:\\[,;:! ]|~|\s)*(?P<c>max|min)\s*\}?\s*\}"
+    r"|\\(?:mathrm|operatorname)\s*\{\s*arg\s*\}\s*\\(?P<d>max|min)(?![a-zA-Z]))")
+_OPTIMISER = re.compile(r"\s*" + _OPT_CORE + r"(?:\s*\\(?:no)?limits(?![a-zA-Z]))?\s*(?P<sub>_)?")
+_OPTIMISER_CORE = re.compile(r"\s*" + _OPT_CORE + r"\s*")
+_UNDERSET = re.compile(r"\s*\\underset\s*\{")
+_HINT_HEAD = re.compile(r"\s*xentsym\s*:", re.I)
+
+# Whole-document scanning.
+_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
+_DOLLAR = re.compile(r"(?<!\\)(\\*+)\$")
+_BRACKET_CLOSE = re.compile(r"(?<!\\)(\\++)\]")
+_ENV_BEGIN = re.compile(r"\\begin\s*\{\s*([a-zA-Z]+\*?)\s*\}")
+_ENV_END = re.compile(r"\\end\s*\{\s*([a-zA-Z]+\*?)\s*\}")
+_ALIGNAT_ARG = re.compile(r"\s*\{[^{}\n]*\}")
+_FENCE_CLOSE = re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[ \t]*$", re.M)
+_TICKS = re.compile(r"`+")
+_QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)+")
+_MD_SCAN = re.compile(r"""
+    (?P<fence>^(?:[ \t]*>)*[ \t]*(?P<fc>`{3,}|~{3,})(?P<info>[^\n]*))
+  | (?P<comment><!--)
+  | (?P<ticks>`+)
+  | (?P<bs>\\(?=[\[$]|begin\s*\{))
+  | (?P<dd>\$\$)
+""", re.X | re.M)
+_TEX_SCAN = re.compile(r"(?P<bs>\\(?=[\[$]|begin\s*\{))|(?P<dd>\$\$)")
+_TEX_LEX = re.compile(
+    r"(?P<esc>(?:\\\\)++|\\%)"
+    r"|(?P<verb>\\verb\*?(?![a-zA-Z]))"
+    r"|(?P<vbegin>\\begin\s*\{(?P<vname>" + "|".join(re.escape(v) for v in _VERBATIM) + r")\})"
+    r"|(?P<pct>%)")
+
+
+# --------------------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class DocumentWarning:
+    """Something odd in a document that does not stop the rest from being read."""
+
+    line: int
+    message: str
+    column: int | None = None
+
+    def one_line(self, file: str | None = None) -> str:
+        where = [str(x) for x in (file, self.line, self.column) if x is not None]
+        return ":".join(where) + ": warning: " + " ".join(self.message.split())
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document's text; `kind` is "markdown" or "latex"."""
+
+    path: str
+    kind: str
+    text: str
+
+    def __post_init__(self):
+        kind = _KIND_ALIASES.get(str(self.kind).lower())
+        if kind is None:
+            raise ValueError(f"unknown document kind {self.kind!r} (markdown or latex)")
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "path", str(self.path))
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset into `text` (clamped to the text)."""
+        offset = min(max(int(offset), 0), len(self.text))
+        starts = self._line_starts
+        row = bisect.bisect_right(starts, offset) - 1
+        return row + 1, offset - starts[row] + 1
+
+    @cached_property
+    def _scan(self) -> "_ScanResult":
+        return _scan_document(self)
+
+
+@dataclass(frozen=True)
+class Display:
+    """One display formula: `latex` is its inner text, starting at (`line`, `column`)."""
+
+    latex: str
+    line: int
+    column: int
+    kind: str  # "$$", "\\[", "math-fence", or an environment name without its star
+    start: int  # offset of latex[0] in document.text
+    document: Document = field(repr=False, compare=False)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.latex)
+
+    def position(self, offset: int = 0) -> tuple[int, int]:
+        """1-based (line, column) in the file of an offset into `latex`."""
+        offset = min(max(int(offset), 0), len(self.latex))
+        return self.document.position(self.start + offset)
+
+    @cached_property
+    def _analysis(self) -> "_Analysis":
+        return _analyse(self.latex)
+
+    @property
+    def warnings(self) -> tuple[DocumentWarning, ...]:
+        """Unbalanced braces, \\left without \\right and the like, located in the file."""
+        out = []
+        for offset, message in self._analysis.warnings:
+            line, col = self.position(offset)
+            out.append(DocumentWarning(line, message, col))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a relation: `text` is latex[start:start+len(text)] of its display."""
+
+    text: str
+    start: int  # offset into display.latex
+    line: int
+    column: int
+    optimiser: tuple[str, str] | None  # ("max" | "min", the subscript) for \arg\max_{...} sides
+    display: Display = field(repr=False, compare=False)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    def position(self, offset: int = 0) -> tuple[int, int]:
+        """1-based (line, column) in the file of an offset into `text`."""
+        return self.display.position(self.start + min(max(int(offset), 0), len(self.text)))
+
+
+@dataclass(frozen=True)
+class Step:
+    """Relation `index` (from 1) of chain `chain`: lhs <relation> rhs."""
+
+    chain: int
+    index: int
+    relation: str
+    lhs: Side
+    rhs: Side
+    latex: str  # the relation as written, e.g. "\\le" or "\\overset{(a)}{=}"
+    note: str | None  # an \overset label or an `&& \text{...}` column, if any
+
+    @property
+    def line(self) -> int:
+        return self.rhs.line
+
+    @property
+    def column(self) -> int:
+        return self.rhs.column
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The sides and relations of one chain `a R1 b R2 c ...`; numbered from 1 per file."""
+
+    number: int
+    sides: tuple[Side, ...]
+    relations: tuple[str, ...]
+    relation_latex: tuple[str, ...]
+    notes: tuple[str | None, ...]
+    display: Display = field(repr=False, compare=False)
+
+    @property
+    def line(self) -> int:
+        return self.sides[0].line
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(Step(self.number, j + 1, rel, self.sides[j], self.sides[j + 1],
+                          self.relation_latex[j], self.notes[j])
+                     for j, rel in enumerate(self.relations))
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A `xentsym:` comment; it applies from its line on."""
+
+    line: int
+    column: int
+    text: str
+
+
+# --------------------------------------------------------------------------- reading
+
+def read_document(path, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read a Markdown or LaTeX file; ParseError for unreadable, binary or too large files."""
+    name = str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise ParseError(f"file is too large ({size} bytes; the limit is {max_bytes})",
+                             file=name)
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    return document_from_bytes(data, name, max_bytes=max_bytes)
+
+
+def document_from_bytes(data: bytes, path: str = "<bytes>", kind: str | None = None, *,
+                        max_bytes: int = MAX_BYTES) -> Document:
+    """Decode UTF-8 bytes (a BOM is dropped); NUL bytes or invalid UTF-8 are a ParseError."""
+    if len(data) > max_bytes:
+        raise ParseError(f"file is too large (over {max_bytes} bytes)", file=str(path))
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+        bad = None
+    except UnicodeDecodeError as exc:
+        text, bad = None, exc.start
+    nul = data.find(b"\0", 0, len(data) if bad is None else bad)
+    if nul >= 0:
+        line, col = _byte_position(data, nul)
+        raise ParseError("binary file: NUL byte", file=str(path), line=line, column=col)
+    if bad is not None:
+        line, col = _byte_position(data, bad)
+        raise ParseError(f"not UTF-8 text: invalid byte 0x{data[bad]:02x}", file=str(path),
+                         line=line, column=col)
+    return document_from_text(text, path, kind)
+
+
+def document_from_text(text: str, path: str = "<string>", kind: str | None = None) -> Document:
+    """A Document from text (line endings normalised); kind from the suffix, else sniffed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if kind is None:
+        suffix = Path(str(path)).suffix.lower()
+        if suffix in MARKDOWN_SUFFIXES:
+            kind = "markdown"
+        elif suffix in LATEX_SUFFIXES:
+            kind = "latex"
+        else:
+            kind = _sniff(text)
+    return Document(str(path), kind, text)
+
+
+def _sniff(text: str) -> str:
+    head = text[:20_000]
+    if re.search(r"\\documentclass|\\begin\s*\{document\}|^[ \t]*\\(?:section|chapter|"
+                 r"usepackage|subsection)\b", head, re.M):
+        return "latex"
+    return "markdown"
+
+
+def _byte_position(data: bytes, index: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, index) + 1
+    line = data.count(b"\n", 0, index) + 1
+    return line, len(data[line_start:index].decode("utf-8", "replace")) + 1
+
+
+# --------------------------------------------------------------------------- public functions
+
+def displays(doc: Document) -> list[Display]:
+    """The display formulas of the document in reading order."""
+    return list(doc._scan.displays)
+
+
+def warnings(doc: Document) -> list[DocumentWarning]:
+    """Unclosed delimiters, unbalanced braces and other oddities, ordered by position."""
+    found = list(doc._scan.warnings)
+    for display in doc._scan.displays:
+        found.extend(display.warnings)
+    found.sort(key=lambda w: (w.line, w.column or 0))
+    if len(found) > MAX_WARNINGS:
+        rest = len(found) - MAX_WARNINGS
+        found = found[:MAX_WARNINGS]
+        found.append(DocumentWarning(found[-1].line, f"{rest} more warnings not shown"))
+    return found
+
+
+def chains(display: Display, first: int = 1) -> list[Chain]:
+    """The relation chains of one display (those with at least one relation), numbered from `first`."""
+    out = []
+    for raw_sides, raw_rels in display._analysis.chains:
+        sides = []
+        for start, end, optimiser in raw_sides:
+            line, col = display.position(start)
+            sides.append(Side(display._analysis.masked[start:end], start, line, col, optimiser,
+                              display))
+        out.append(Chain(first + len(out), tuple(sides), tuple(r[0] for r in raw_rels),
+                         tuple(r[1] for r in raw_rels), tuple(r[2] for r in raw_rels), display))
+    return out
+
+
+def document_chains(doc: Document) -> list[Chain]:
+    """Every chain of the document, numbered from 1 in reading order."""
+    out: list[Chain] = []
+    for display in doc._scan.displays:
+        out.extend(chains(display, len(out) + 1))
+    return out
+
+
+def hints(doc: Document) -> list[Hint]:
+    """`<!-- xentsym: ... -->` (Markdown) or `% xentsym: ...` (LaTeX) hints, split on `;` and lines."""
+    out = []
+    text = doc.text
+    for body_start, body_end in doc._scan.comments:
+        head = _HINT_HEAD.match(text, body_start, body_end)
+        if head is None:
+            continue
+        for a, b in _split_hint(text, head.end(), body_end):
+            line, col = doc.position(a)
+            out.append(Hint(line, col, text[a:b]))
+    return out
+
+
+def _split_hint(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of text[start:end] split on newlines and on `;` outside brackets."""
+    pieces, depth, piece, i = [], 0, start, start
+    while i < end:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth = max(depth - 1, 0)
+        elif c == "\n" or (c == ";" and depth == 0):
+            pieces.append((piece, i))
+            piece, depth = i + 1, 0
+        i += 1
+    pieces.append((piece, end))
+    out = []
+    for a, b in pieces:
+        b = min(b, end)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+# --------------------------------------------------------------------------- scanning
+
+@dataclass
+class _ScanResult:
+    displays: list[Display]
+    warnings: list[DocumentWarning]
+    comments: list[tuple[int, int]]  # (start, end) of each comment's body
+
+
+class _Scanner:
+    """Finds displays in `search` (the text, with LaTeX comments blanked) left to right."""
+
+    def __init__(self, doc: Document, search: str):
+        self.doc, self.text, self.search = doc, doc.text, search
+        self.displays: list[Display] = []
+        self.warnings: list[DocumentWarning] = []
+        self.comments: list[tuple[int, int]] = []
+        self.full = False
+        self.blanks = [m.start() for m in _BLANK_LINE.finditer(doc.text)]
+        dollars = [m.end() - 1 for m in _DOLLAR.finditer(search) if len(m.group(1)) % 2 == 0]
+        self.dd, i = [], 0
+        while i + 1 < len(dollars):
+            if dollars[i + 1] == dollars[i] + 1:
+                self.dd.append(dollars[i])
+                i += 2
+            else:
+                i += 1
+        self.bclose = [m.end() - 2 for m in _BRACKET_CLOSE.finditer(search)
+                       if len(m.group(1)) % 2 == 1]
+        self.env_ends: dict[str, tuple[list[int], list[int]]] = {}
+        for m in _ENV_END.finditer(search):
+            starts, ends = self.env_ends.setdefault(m.group(1), ([], []))
+            starts.append(m.start())
+            ends.append(m.end())
+
+    def warn(self, offset: int, message: str) -> None:
+        line, col = self.doc.position(offset)
+        self.warnings.append(DocumentWarning(line, message, col))
+
+    def next_blank(self, offset: int) -> int | None:
+        j = bisect.bisect_left(self.blanks, offset)
+        return self.blanks[j] if j < len(self.blanks) else None
+
+    def add(self, kind: str, start: int, end: int) -> None:
+        if len(self.displays) >= MAX_DISPLAYS:
+            if not self.full:
+                self.full = True
+                self.warn(start, f"more than {MAX_DISPLAYS} displays; the rest are ignored")
+            return
+        latex = self.search[start:end]
+        if "\n" in latex and self.doc.kind == "markdown":
+            latex = _unquote(self.text, start, latex)
+        line, col = self.doc.position(start)
+        self.displays.append(Display(latex, line, col, kind, start, self.doc))
+
+    def closed(self, opener: int, closer: int | None, what: str) -> bool:
+        """Whether `closer` closes the display opened at `opener`; warn when it does not."""
+        blank = self.next_blank(opener)
+        if closer is not None and (blank is None or closer < blank):
+            return True
+        if blank is not None and (closer is None or blank < closer):
+            line = self.doc.position(blank + 1)[0]
+            self.warn(opener, f"unclosed {what}: no closing delimiter before the blank line "
+                              f"at line {line}")
+        else:
+            self.warn(opener, f"unclosed {what}: no closing delimiter before the end of the file")
+        return False
+
+    def dollars(self, p: int) -> int:
+        j = bisect.bisect_left(self.dd, p + 2)
+        closer = self.dd[j] if j < len(self.dd) else None
+        if not self.closed(p, closer, "$$"):
+            return p + 2
+        self.add("$$", p + 2, closer)
+        return closer + 2
+
+    def backslash(self, p: int, floor: int) -> int:
+        run = 1
+        while p - run >= floor and self.search[p - run] == "\\":
+            run += 1
+        if run % 2 == 0:  # this backslash is escaped: an ordinary character
+            return p + 1
+        after = self.search[p + 1]
+        if after == "$":
+            return p + 2
+        if after == "[":
+            j = bisect.bisect_left(self.bclose, p + 2)
+            closer = self.bclose[j] if j < len(self.bclose) else None
+            if not self.closed(p, closer, "\\["):
+                return p + 2
+            self.add("\\[", p + 2, closer)
+            return closer + 2
+        m = _ENV_BEGIN.match(self.search, p)
+        if m is None or m.group(1) not in DISPLAY_ENVIRONMENTS:
+            return p + 6
+        name, inner = m.group(1), m.end()
+        if name.startswith("alignat"):
+            arg = _ALIGNAT_ARG.match(self.search, inner)
+            inner = arg.end() if arg else inner
+        starts, ends = self.env_ends.get(name, ((), ()))
+        j = bisect.bisect_left(starts, inner)
+        closer = starts[j] if j < len(starts) else None
+        if not self.closed(p, closer, f"\\begin{{{name}}}"):
+            return m.end()
+        self.add(name.rstrip("*"), inner, closer)
+        return ends[j]
+
+
+def _unquote(text: str, start: int, latex: str) -> str:
+    """Blank the `>` markers of a display that sits in a Markdown block quote."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _QUOTE_PREFIX.match(text, line_start, start)
+    if m is None:
+        return latex
+    depth = m.group(0).count(">")
+    pattern = re.compile(r"(?<=\n)(?:[ \t]*>){1,%d}" % depth)
+    return pattern.sub(lambda q: " " * len(q.group(0)), latex)
+
+
+def _scan_document(doc: Document) -> _ScanResult:
+    if doc.kind == "latex":
+        scanner = _scan_latex(doc)
+    else:
+        scanner = _scan_markdown(doc)
+    return _ScanResult(scanner.displays, scanner.warnings, scanner.comments)
+
+
+def _scan_markdown(doc: Document) -> _Scanner:
+    text = doc.text
+    sc = _Scanner(doc, text)
+    comment_ends = [m.start() for m in re.finditer("-->", text)]
+    fences = [(m.start(), m.end(), m.group(1)[0], len(m.group(1)))
+              for m in _FENCE_CLOSE.finditer(text)]
+    fence_starts = [f[0] for f in fences]
+    runs: dict[int, list[int]] = {}
+    for m in _TICKS.finditer(text):
+        runs.setdefault(m.end() - m.start(), []).append(m.start())
+
+    def code_span(p: int, n: int) -> int:
+        same = runs.get(n, [])
+        j = bisect.bisect_right(same, p)
+        blank = sc.next_blank(p)
+        if j < len(same) and (blank is None or same[j] < blank):
+            return same[j] + n
+        return p + n
+
+    pos = 0
+    while not sc.full:
+        m = _MD_SCAN.search(text, pos)
+        if m is None:
+            break
+        p = m.start()
+        if m.group("fence") is not None:
+            fc, info = m.group("fc"), m.group("info")
+            if fc[0] == "`" and "`" in info:
+                pos = code_span(m.start("fc"), len(fc))
+                continue
+            body = m.end() + 1
+            j = bisect.bisect_left(fence_starts, body)
+            while j < len(fences) and not (fences[j][2] == fc[0] and fences[j][3] >= len(fc)):
+                j += 1
+            lang = info.split()[0].lower() if info.split() else ""
+            lang = lang.strip("{}.")
+            if j < len(fences):
+                close_start, close_end = fences[j][0], fences[j][1]
+            else:
+                close_start = close_end = len(text)
+                what = "```math block" if lang == "math" else "code fence"
+                sc.warn(m.start("fc"), f"unclosed {what}: it runs to the end of the file")
+            if lang == "math":
+                sc.add("math-fence", min(body, len(text)), max(close_start, min(body, len(text))))
+            pos = max(close_end, m.end())
+        elif m.group("comment") is not None:
+            j = bisect.bisect_left(comment_ends, m.end())
+            if j < len(comment_ends):
+                sc.comments.append((m.end(), comment_ends[j]))
+                pos = comment_ends[j] + 3
+            else:
+                sc.warn(p, "unclosed HTML comment <!--")
+                pos = m.end()
+        elif m.group("ticks") is not None:
+            pos = code_span(p, m.end() - p)
+        elif m.group("bs") is not None:
+            pos = sc.backslash(p, pos)
+        else:
+            pos = sc.dollars(p)
+    return sc
+
+
+def _scan_latex(doc: Document) -> _Scanner:
+    text = doc.text
+    blanked, comments, problems = [], [], []
+    pos = 0
+    while True:
+        m = _TEX_LEX.search(text, pos)
+        if m is None:
+            break
+        if m.group("esc") is not None:
+            pos = m.end()
+        elif m.group("pct") is not None:
+            eol = text.find("\n", m.start())
+            eol = len(text) if eol < 0 else eol
+            comments.append((m.start() + 1, eol))
+            blanked.append((m.start(), eol))
+            pos = eol
+        elif m.group("verb") is not None:
+            eol = text.find("\n", m.end())
+            eol = len(text) if eol < 0 else eol
+            close = text.find(text[m.end()], m.end() + 1, eol) if m.end() < eol else -1
+            end = eol if close < 0 else close + 1
+            blanked.append((m.start(), end))
+            pos = max(end, m.end())
+        else:
+            name = m.group("vname")
+            close = text.find("\\end{%s}" % name, m.end())
+            if close < 0:
+                problems.append((m.start(), f"unclosed \\begin{{{name}}}: it runs to the end "
+                                            f"of the file"))
+                blanked.append((m.start(), len(text)))
+                break
+            blanked.append((m.start(), close))
+            pos = close + len(name) + 6
+    search = _blank(text, blanked)
+    sc = _Scanner(doc, search)
+    for offset, message in problems:
+        sc.warn(offset, message)
+    sc.comments = [(a + len(text[a:b]) - len(text[a:b].lstrip("%")), b) for a, b in comments]
+    pos = 0
+    while not sc.full:
+        m = _TEX_SCAN.search(search, pos)
+        if m is None:
+            break
+        if m.group("bs") is not None:
+            pos = sc.backslash(m.start(), pos)
+        else:
+            pos = sc.dollars(m.start())
+    return sc
+
+
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """`text` with the given ranges turned into spaces (newlines kept, so offsets still match)."""
+    if not ranges:
+        return text
+    out, last = [], 0
+    for a, b in sorted(ranges):
+        a = max(a, last)
+        if a >= b:
+            continue
+        out.append(text[last:a])
+        piece = text[a:b]
+        out.append(re.sub(r"[^\n]", " ", piece) if "\n" in piece else " " * len(piece))
+        last = b
+    out.append(text[last:])
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- one display
+
+@dataclass
+class _Analysis:
+    warnings: list[tuple[int, str]]
+    masked: str
+    # each chain: ([(start, end, optimiser)], [(relation, relation latex, note)])
+    chains: list[tuple[list[tuple[int, int, tuple[str, str] | None]],
+                       list[tuple[str, str, str | None]]]]
+
+
+def _analyse(latex: str) -> _Analysis:
+    if len(latex) > MAX_SPLIT_CHARS:
+        return _Analysis([(0, f"display too long to split into steps ({len(latex)} characters; "
+                              f"the limit is {MAX_SPLIT_CHARS})")], latex, [])
+    kinds, starts, ends, names = [], [], [], {}
+    for m in _TOKEN.finditer(latex):
+        kind = m.lastgroup
+        if kind == "begin":
+            names[len(kinds)] = m.group("bname")
+        elif kind == "end":
+            names[len(kinds)] = m.group("ename")
+        kinds.append(kind)
+        starts.append(m.start())
+        ends.append(m.end())
+    n = len(kinds)
+    tokens = _Tokens(latex, kinds, starts, ends, names)
+    pairs, neutral, problems = _match_groups(tokens)
+    closer = {o: c for o, c, _ in pairs}
+    diff = [0] * (n + 1)
+    for o, c, key in pairs:
+        if key.startswith("env:") and key[4:] in _TRANSPARENT:
+            continue
+        diff[o] += 1
+        diff[c + 1] -= 1
+    depth, acc = [0] * n, 0
+    for i in range(n):
+        acc += diff[i]
+        depth[i] = acc
+    rows, mask = _rows(tokens, depth, closer, neutral)
+    masked = _blank(latex, mask)
+    return _Analysis(problems, masked, _build_chains(masked, rows))
+
+
+class _Tokens:
+    __slots__ = ("latex", "kinds", "starts", "ends", "names", "n")
+
+    def __init__(self, latex, kinds, starts, ends, names):
+        self.latex, self.kinds, self.starts, self.ends = latex, kinds, starts, ends
+        self.names, self.n = names, len(kinds)
+
+    def text(self, i: int) -> str:
+        return self.latex[self.starts[i]:self.ends[i]]
+
+    def is_char(self, i: int, chars: str) -> bool:
+        return 0 <= i < self.n and self.kinds[i] == "char" and self.latex[self.starts[i]] in chars
+
+    def next(self, i: int) -> int:
+        """The index of the next token after i that is not a space or comment (n if none)."""
+        i += 1
+        while i < self.n and self.kinds[i] in ("space", "comment"):
+            i += 1
+        return i
+
+
+def _match_groups(t: _Tokens):
+    """Matched {...}, \\left...\\right and \\begin...\\end pairs; warnings for the rest."""
+    stack: list[tuple[str, int]] = []
+    counts: dict[str, int] = {}
+    pairs: list[tuple[int, int, str]] = []
+    neutral = bytearray(t.n)
+    problems: list[tuple[int, str]] = []
+
+    def problem(i: int, message: str) -> None:
+        if len(problems) < _MAX_DISPLAY_WARNINGS:
+            problems.append((t.starts[i], message))
+
+    def describe(key: str) -> str:
+        if key == "{":
+            return "unbalanced braces: '{' is never closed"
+        if key == "left":
+            return "'\\left' without a matching '\\right'"
+        return f"'\\begin{{{key[4:]}}}' without a matching '\\end{{{key[4:]}}}'"
+
+    def push(key: str, i: int) -> None:
+        stack.append((key, i))
+        counts[key] = counts.get(key, 0) + 1
+
+    def close(key: str, i: int, unmatched: str) -> None:
+        if not counts.get(key):
+            problem(i, unmatched)
+            return
+        while stack:
+            k, o = stack.pop()
+            counts[k] -= 1
+            if k == key:
+                pairs.append((o, i, key))
+                return
+            problem(o, describe(k))
+
+    for i in range(t.n):
+        kind = t.kinds[i]
+        if kind == "char":
+            c = t.latex[t.starts[i]]
+            if c == "{":
+                push("{", i)
+            elif c == "}":
+                close("{", i, "unbalanced braces: '}' without a matching '{'")
+        elif kind == "word":
+            w = t.text(i)
+            if w in (r"\left", r"\right", r"\middle") or _BIG.fullmatch(w):
+                j = t.next(i)
+                if j < t.n and not t.is_char(j, "{}"):
+                    if w in (r"\left", r"\right", r"\middle") or t.is_char(j, "<>"):
+                        neutral[j] = 1
+                if w == r"\left":
+                    push("left", i)
+                elif w == r"\right":
+                    close("left", i, "'\\right' without a matching '\\left'")
+        elif kind == "begin":
+            push("env:" + t.names[i], i)
+        elif kind == "end":
+            name = t.names[i]
+            close("env:" + name, i, f"'\\end{{{name}}}' without a matching '\\begin{{{name}}}'")
+    for key, o in stack:
+        problem(o, describe(key))
+    return pairs, neutral, problems
+
+
+def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearray):
+    """Split the top level into rows; mask row breaks, `&`, tags, labels and comments."""
+    mask: list[tuple[int, int]] = []
+    rows = []
+    row_start, row_toks, amps = 0, [], []
+    i = 0
+    while i < t.n:
+        kind = t.kinds[i]
+        if kind == "comment":
+            mask.append((t.starts[i], t.ends[i]))
+            i += 1
+            continue
+        if depth[i] > 0 or kind == "space":
+            i += 1
+            continue
+        word = t.text(i) if kind == "word" else ""
+        if kind == "row" or word in _ROW_WORDS:
+            end, nxt = t.ends[i], i + 1
+            if t.is_char(i + 1, "[") and t.starts[i + 1] == t.ends[i]:
+                for j in range(i + 2, min(t.n, i + 40)):
+                    if t.is_char(j, "]"):
+                        end, nxt = t.ends[j], j + 1
+                        break
+            mask.append((t.starts[i], end))
+            rows.append((row_start, t.starts[i], row_toks, amps))
+            row_start, row_toks, amps = end, [], []
+            i = nxt
+            continue
+        if kind in ("begin", "end") and t.names[i] in _TRANSPARENT:
+            end, nxt = t.ends[i], i + 1
+            if kind == "begin":
+                j = t.next(i)
+                if t.is_char(j, "["):
+                    for k in range(j + 1, min(t.n, j + 20)):
+                        if t.is_char(k, "]"):
+                            end, nxt = t.ends[k], k + 1
+                            break
+                elif t.names[i].startswith("align") and t.names[i].rstrip("*").endswith("at") \
+                        and t.is_char(j, "{") and j in closer:
+                    end, nxt = t.ends[closer[j]], closer[j] + 1
+            mask.append((t.starts[i], end))
+            i = nxt
+            continue
+        if word in _DROP_WITH_ARGUMENT:
+            j = t.next(i)
+            if j < t.n and t.kinds[j] == "plain" and t.text(j) == "*":
+                j = t.next(j)
+            if t.is_char(j, "{") and j in closer:
+                mask.append((t.starts[i], t.ends[closer[j]]))
+                i = closer[j] + 1
+            else:
+                mask.append((t.starts[i], t.ends[i]))
+                i += 1
+            continue
+        if word in _DROP:
+            mask.append((t.starts[i], t.ends[i]))
+            i += 1
+            continue
+        if t.is_char(i, "&"):
+            amps.append(t.starts[i])
+            mask.append((t.starts[i], t.ends[i]))
+            i += 1
+            continue
+        row_toks.append(i)
+        i += 1
+    rows.append((row_start, len(t.latex), row_toks, amps))
+    out = []
+    for row_start, row_end, toks, amps in rows:
+        rels = _relations(t, toks, neutral, closer)
+        note = None
+        if len(amps) >= 2:
+            a1, a2 = amps[0], amps[1]
+            mid = [r for r in rels if a1 < r[0] < a2]
+            rel_only = (len(mid) == 1 and not t.latex[a1 + 1:mid[0][0]].strip()
+                        and not t.latex[mid[0][1]:a2].strip())
+            tail = t.latex[a2:row_end].replace("&", " ").strip()
+            if not rel_only and (not any(r[0] > a2 for r in rels) or _TEXTY.match(tail)):
+                mask.append((a2, row_end))
+                rels = [r for r in rels if r[0] < a2]
+                row_end = a2
+                note = tail or None
+        out.append((row_start, row_end, rels, note))
+    return out, mask
+
+
+def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int, int]):
+    """Top-level relations (start, end, normalised, note) among the tokens of one row."""
+    m = len(toks)
+    diff = [0] * (m + 1)
+    stacks: dict[str, list[int]] = {}
+    for j, i in enumerate(toks):
+        if neutral[i]:
+            continue
+        kind = t.kinds[i]
+        if kind == "char" or kind == "sym":
+            bracket = _BRACKET_CHARS.get(t.text(i))
+        elif kind == "word":
+            bracket = _BRACKET_WORDS.get(t.text(i))
+        else:
+            bracket = None
+        if bracket is None:
+            continue
+        cls, opening = bracket
+        if opening:
+            stacks.setdefault(cls, []).append(j)
+        elif stacks.get(cls):
+            diff[stacks[cls].pop()] += 1
+            diff[j + 1] -= 1
+    rels, acc, j = [], 0, 0
+    inside = [0] * m
+    for k in range(m):
+        acc += diff[k]
+        inside[k] = acc
+    while j < m:
+        i = toks[j]
+        if inside[j] or neutral[i]:
+            j += 1
+            continue
+        kind, s, e = t.kinds[i], t.starts[i], t.ends[i]
+        norm, note = None, None
+        nxt = toks[j + 1] if j + 1 < m else -1
+        if kind == "char":
+            c = t.latex[s]
+            if c == "=":
+                norm = "="
+                if j > 0 and t.is_char(toks[j - 1], ":") and t.ends[toks[j - 1]] == s:
+                    norm, s = ":=", t.starts[toks[j - 1]]
+                if nxt >= 0 and t.is_char(nxt, "=") and t.starts[nxt] == e:
+                    e, j = t.ends[nxt], j + 1
+                elif nxt >= 0 and t.is_char(nxt, ":") and t.starts[nxt] == e and norm == "=":
+                    norm, e, j = "=:", t.ends[nxt], j + 1
+            elif c in "<>":
+                norm = c
+                if nxt >= 0 and t.is_char(nxt, "=") and t.starts[nxt] == e:
+                    norm, e, j = c + "=", t.ends[nxt], j + 1
+                elif nxt >= 0 and t.is_char(nxt, c) and t.starts[nxt] == e:
+                    norm, e, j = c + c, t.ends[nxt], j + 1
+        elif kind == "word":
+            w = t.text(i)
+            if w in _RELATION_WORDS:
+                norm = _RELATION_WORDS[w]
+            elif w == r"\not" and nxt >= 0:
+                if t.is_char(nxt, "="):
+                    norm = "!="
+                elif t.kinds[nxt] == "word" and t.text(nxt) in _RELATION_WORDS:
+                    norm = "not " + _RELATION_WORDS[t.text(nxt)]
+                if norm:
+                    e, j = t.ends[nxt], j + 1
+            elif w in (r"\overset", r"\stackrel", r"\underset"):
+                o1 = t.next(i)
+                if t.is_char(o1, "{") and o1 in closer:
+                    o2 = t.next(closer[o1])
+                    if t.is_char(o2, "{") and o2 in closer:
+                        inner = t.latex[t.ends[o2]:t.starts[closer[o2]]].strip()
+                        if inner in _RELATION_TEXTS:
+                            norm = _RELATION_TEXTS[inner]
+                            note = t.latex[t.ends[o1]:t.starts[closer[o1]]].strip() or None
+                            e = t.ends[closer[o2]]
+        if norm is not None:
+            rels.append((s, e, norm, note))
+        j += 1
+    return rels
+
+
+def _build_chains(masked: str, rows):
+    """Join rows into chains: a row that starts with a relation (or an operator, or
+    indentation, or has no relation) continues the chain of the row before it."""
+    done = []
+    cur = None  # [sides [[s, e]], rels [(norm, latex, note)]]
+
+    def finish():
+        if cur is not None and cur[1]:
+            done.append(([_finish_side(masked, s, e) for s, e in cur[0]], cur[1]))
+
+    for row_start, row_end, rels, note in rows:
+        first_end = rels[0][0] if rels else row_end
+        seg0 = masked[row_start:first_end]
+        if not rels and not seg0.strip():
+            continue
+        last = masked[cur[0][-1][0]:cur[0][-1][1]].strip() if cur is not None else ""
+        continues = cur is not None and (
+            not rels or not seg0.strip() or _CONTINUES.match(seg0) is not None
+            or not last or last.endswith(_OPERATOR_ENDINGS))
+        if continues:
+            if seg0.strip():
+                cur[0][-1][1] = first_end
+        else:
+            finish()
+            cur = [[[row_start, first_end]], []]
+        for k, (s, e, norm, rel_note) in enumerate(rels):
+            cur[1].append((norm, masked[s:e], rel_note))
+            cur[0].append([e, rels[k + 1][0] if k + 1 < len(rels) else row_end])
+        if note and cur[1]:
+            norm, text, old = cur[1][-1]
+            cur[1][-1] = (norm, text, old if old else note)
+    finish()
+    return done
+
+
+def _finish_side(masked: str, s: int, e: int):
+    """Trim spaces and trailing punctuation; find an \\arg\\max_{...} prefix."""
+    e = max(e, s)
+    while s < e and masked[s].isspace():
+        s += 1
+    while e > s:
+        c = masked[e - 1]
+        backslashes = 0
+        while e - 2 - backslashes >= s and masked[e - 2 - backslashes] == "\\":
+            backslashes += 1
+        if c.isspace() or c == "~":
+            e -= 1
+        elif c in ",.;" and backslashes % 2 == 0:
+            e -= 1
+        elif c in ",;:! " and backslashes % 2 == 1:  # \, \; \: \! spacing
+            e -= 2
+        else:
+            tail = _SPACING_TAIL.search(masked, s, e)
+            if tail is None:
+                break
+            e = tail.start()
+    return s, e, _optimiser(masked, s, e)
+
+
+def _optimiser(text: str, s: int, e: int) -> tuple[str, str] | None:
+    m = _OPTIMISER.match(text, s, e)
+    if m is not None:
+        sense = next(g for g in m.group("a", "b", "c", "d") if g)[-3:]
+        wrt = _argument(text, m.end(), e) if m.group("sub") else ""
+        return sense, wrt
+    m = _UNDERSET.match(text, s, e)
+    if m is not None:
+        below_end = _group_end(text, m.end() - 1, e)
+        if below_end is None:
+            return None
+        k = below_end
+        while k < e and text[k].isspace():
+            k += 1
+        if k < e and text[k] == "{":
+            top_end = _group_end(text, k, e)
+            if top_end is not None:
+                core = _OPTIMISER_CORE.fullmatch(text, k + 1, top_end - 1)
+                if core is not None:
+                    sense = next(g for g in core.group("a", "b", "c", "d") if g)[-3:]
+                    return sense, text[m.end():below_end - 1].strip()
+    return None
+
+
+def _group_end(text: str, brace: int, limit: int) -> int | None:
+    """The offset after the `}` that closes the `{` at `brace` (None if it is not closed)."""
+    depth, i = 0, brace
+    while i < limit:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+def _argument(text: str, i: int, e: int) -> str:
+    """A TeX argument at text[i:]: a {group}'s content, a control word, or one character."""
+    while i < e and text[i].isspace():
+        i += 1
+    if i >= e:
+        return ""
+    if text[i] == "{":
+        end = _group_end(text, i, e)
+        return text[i + 1:(end - 1 if end else e)].strip()
+    if text[i] == "\\":
+        m = re.compile(r"\\(?:[a-zA-Z]+|.)").match(text, i, e)
+        return m.group(0) if m else "\\"
+    return text[i]
