@@ -64,7 +64,22 @@ def _parser() -> argparse.ArgumentParser:
     ren.add_argument("--format", choices=("latex", "markdown", "pdf"), default="latex")
     ren.add_argument("--lang", choices=("en", "zh"), default="en")
     ren.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    doc = sub.add_parser("check-doc", help="check the derivation chains inside a document")
+    doc.add_argument("file", help="a Markdown (.md) or LaTeX (.tex) file")
+    doc.add_argument("--samples", type=_positive_int, default=1000)
+    doc.add_argument("--seed", type=int, default=0)
+    doc.add_argument("--timeout", type=_positive_float, default=5.0)
+    doc.add_argument("--format", choices=("text", "json"), default="text")
     return ap
+
+
+def _check_doc(args) -> int:
+    from .checkdoc import check_document
+    from .verify import Options
+    report = check_document(args.file, Options(args.samples, args.seed, args.timeout))
+    print(report.to_json() if args.format == "json" else report.text())
+    return EXIT_OK if report.ok() else EXIT_FAILED
 
 
 def _list(args) -> int:
@@ -107,7 +122,7 @@ def _render(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"list": _list, "verify": _verify, "render": _render}
+COMMANDS = {"list": _list, "verify": _verify, "render": _render, "check-doc": _check_doc}
 
 
 def main(argv: list[str] | None = None) -> int:

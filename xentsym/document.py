@@ -1,4 +1,4 @@
-"""The text layer of check-doc: display formulas of a Markdown or LaTeX file, their relation chains, hints."""
+"""check-doc's text layer: display formulas of Markdown/LaTeX files, relation chains, hints."""
 from __future__ import annotations
 
 import bisect
@@ -68,6 +68,10 @@ _BRACKET_CHARS = {"(": ("(", True), ")": ("(", False), "[": ("[", True), "]": ("
 _DROP_WITH_ARGUMENT = frozenset({r"\tag", r"\label", r"\intertext", r"\shortintertext"})
 _DROP = frozenset({r"\nonumber", r"\notag"})
 _ROW_WORDS = frozenset({r"\cr", r"\newline"})
+_SPACING_WORDS = frozenset({r"\quad", r"\qquad", r"\hspace", r"\hskip"})
+_INDENT = frozenset({r"\quad", r"\qquad", r"\hspace", r"\,", r"\;", r"\:", r"\!", "\\ "})
+_NOTE_WORDS = frozenset({r"\text", r"\mbox", r"\textrm", r"\textit", r"\textbf", r"\textsf",
+                         r"\hbox", r"\forall", r"\because", r"\therefore"})
 _OPERATOR_ENDINGS = ("+", "-", r"\cdot", r"\times", r"\pm", r"\mp", r"\div")
 
 _TOKEN = re.compile(r"""
@@ -87,42 +91,23 @@ _CONTINUES = re.compile(
     r"hskip|mspace)(?![a-zA-Z])|\\[,;:! ]|~)")
 _TEXTY = re.compile(r"\\(?:text|mbox|textrm|textit|textbf|textsf|mathrm|hbox|tag|eqref|because"
                     r"|therefore)(?![a-zA-Z])|\(")
+_DELIMITER_BEFORE = re.compile(r"\\(?:right|left|middle|[bB]igg?[lrm]?)\s*$")
+_NOTE_LEAD = re.compile(r"^(?:\s|,|\\q?quad(?![a-zA-Z])|\\hspace\s*\{[^{}]*\})+")
 _SPACING_TAIL = re.compile(r"(?:\\(?:q?quad|displaystyle|hfill)|~)$")
 
+_ARG_GAP = r"(?:\\[,;:! ]|~|\s)*+"  # spacing allowed inside "arg max"
 _OPT_CORE = (
-    r"(?:\\arg\s*\\(?P<a>max|min)(?![a-zA-Z])"
+    r"(?:\\arg\s*+\\(?P<a>max|min)(?![a-zA-Z])"
     r"|\\(?P<b>argmax|argmin)(?![a-zA-Z])"
-    r"|\\(?:operatorname\*?|mathrm|text|textrm|mathop)\s*\{\s*(?:\\(?:mathrm|text|operatorname)"
-    r"\s*\{\s*)?arg\s*(?:\\[,;:! ]|~|\s)*(?P<c>max|min)\s*\}?\s*\}"
-    r"|\\(?:mathrm|operatorname)\s*\{\s*arg\s*\}\s*\\(?P<d>max|min)(?![a-zA-Z]))")
-_OPTIMISER = re.compile(r"\s*" + _OPT_CORE + r"(?:\s*\\(?:no)?limits(?![a-zA-Z]))?\s*(?P<sub>_)?")
-_OPTIMISER_CORE = re.compile(r"\s*" + _OPT_CORE + r"\s*")
+    r"|\\(?:operatorname\*?|mathrm|text|textrm|mathop)\s*+\{\s*+"
+    r"(?:\\(?:mathrm|text|operatorname)\s*+\{\s*+)?"
+    r"arg" + _ARG_GAP + r"(?P<c>max|min)\s*+(?:\}\s*+)?\}"
+    r"|\\(?:mathrm|operatorname)\s*+\{\s*+arg\s*+\}\s*+\\(?P<d>max|min)(?![a-zA-Z]))")
+_OPTIMISER = re.compile(r"\s*+" + _OPT_CORE +
+                        r"(?:\s*+\\(?:no)?limits(?![a-zA-Z]))?\s*+(?P<sub>_)?")
+_OPTIMISER_CORE = re.compile(r"\s*+" + _OPT_CORE + r"\s*+")
 _UNDERSET = re.compile(r"\s*\\underset\s*\{")
 _HINT_HEAD = re.compile(r"\s*xentsym\s*:", re.I)
-
-# Whole-document scanning.
-_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
-_DOLLAR = re.compile(r"(?<!\\)(\\*+)\$")
-_BRACKET_CLOSE = re.compile(r"(?<!\\)(\\++)\]")
-_ENV_BEGIN = re.compile(r"\\begin\s*\{\s*([a-zA-Z]+\*?)\s*\}")
-_ENV_END = re.compile(r"\\end\s*\{\s*([a-zA-Z]+\*?)\s*\}")
-_ALIGNAT_ARG = re.compile(r"\s*\{[^{}\n]*\}")
-_FENCE_CLOSE = re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[ \t]*$", re.M)
-_TICKS = re.compile(r"`+")
-_QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)+")
-_MD_SCAN = re.compile(r"""
-    (?P<fence>^(?:[ \t]*>)*[ \t]*(?P<fc>`{3,}|~{3,})(?P<info>[^\n]*))
-  | (?P<comment><!--)
-  | (?P<ticks>`+)
-  | (?P<bs>\\(?=[\[$]|begin\s*\{))
-  | (?P<dd>\$\$)
-""", re.X | re.M)
-_TEX_SCAN = re.compile(r"(?P<bs>\\(?=[\[$]|begin\s*\{))|(?P<dd>\$\$)")
-_TEX_LEX = re.compile(
-    r"(?P<esc>(?:\\\\)++|\\%)"
-    r"|(?P<verb>\\verb\*?(?![a-zA-Z]))"
-    r"|(?P<vbegin>\\begin\s*\{(?P<vname>" + "|".join(re.escape(v) for v in _VERBATIM) + r")\})"
-    r"|(?P<pct>%)")
 
 
 # --------------------------------------------------------------------------- data
@@ -292,6 +277,8 @@ def read_document(path, *, max_bytes: int = MAX_BYTES) -> Document:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    except ValueError as exc:  # e.g. a NUL character in the path
+        raise ParseError(f"cannot read the file: {exc}", file=name) from None
     return document_from_bytes(data, name, max_bytes=max_bytes)
 
 
@@ -367,7 +354,7 @@ def warnings(doc: Document) -> list[DocumentWarning]:
 
 
 def chains(display: Display, first: int = 1) -> list[Chain]:
-    """The relation chains of one display (those with at least one relation), numbered from `first`."""
+    """The chains of one display that hold at least one relation, numbered from `first`."""
     out = []
     for raw_sides, raw_rels in display._analysis.chains:
         sides = []
@@ -389,7 +376,8 @@ def document_chains(doc: Document) -> list[Chain]:
 
 
 def hints(doc: Document) -> list[Hint]:
-    """`<!-- xentsym: ... -->` (Markdown) or `% xentsym: ...` (LaTeX) hints, split on `;` and lines."""
+    """Hints from `<!-- xentsym: ... -->` (Markdown) or `% xentsym: ...` (LaTeX) comments;
+    one comment may hold several, split on newlines and on `;` outside brackets."""
     out = []
     text = doc.text
     for body_start, body_end in doc._scan.comments:
@@ -437,7 +425,58 @@ def _split_hint(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class _ScanResult:
     displays: list[Display]
     warnings: list[DocumentWarning]
-    comments: list[tuple[int, int]]  # (start, end) of each comment's body
+    comments: list[tuple[int, int]]  # (start, end) of the body of each comment that may hold hints
+
+
+class _Finder:
+    """The first accepted match of `pattern` at or after a start, below a limit; remembers its
+    last answer so that many openers sharing one closer (or none) cost one search in all."""
+
+    def __init__(self, text: str, pattern: re.Pattern, accept=None):
+        self.text, self.pattern, self.accept = text, pattern, accept
+        self.last: tuple[int, int, re.Match | None] | None = None
+
+    def find(self, start: int, limit: int) -> re.Match | None:
+        if self.last is not None:
+            s0, l0, r0 = self.last
+            if l0 == limit and s0 <= start and (r0 is None or start <= r0.start()):
+                return r0
+        pos, found = start, None
+        while pos <= limit:
+            m = self.pattern.search(self.text, pos, limit)
+            if m is None:
+                break
+            if self.accept is None or self.accept(m):
+                found = m
+                break
+            pos = max(m.end(), m.start() + 1)
+        self.last = (start, limit, found)
+        return found
+
+
+_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
+_DOLLARS_OR_ESCAPE = re.compile(r"\\.|\$\$", re.S)
+_BRACKET_CLOSE = re.compile(r"(?<!\\)(\\++)\]")
+_ENV_BEGIN = re.compile(r"\\begin\s*\{\s*([a-zA-Z]+\*?)\s*\}")
+_ALIGNAT_ARG = re.compile(r"\s*\{[^{}\n]*\}")
+_FENCE_CLOSE = re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[ \t]*$", re.M)
+_TICKS = re.compile(r"`+")
+_COMMENT_END = re.compile("-->")
+_QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)+")
+_MD_SCAN = re.compile(r"""
+    (?P<fence>^(?:[ \t]*>)*[ \t]*(?P<fc>`{3,}|~{3,})(?P<info>[^\n]*))
+  | (?P<comment><!--)
+  | (?P<ticks>`+)
+  | (?P<bs>\\(?=[\[$]|begin\s*\{))
+  | (?P<dd>\$\$)
+""", re.X | re.M)
+_TEX_SCAN = re.compile(r"(?P<bs>\\(?=[\[$]|begin\s*\{))|(?P<dd>\$\$)")
+_TEX_LEX = re.compile(
+    r"(?P<esc>(?:\\\\)++|\\%)"
+    r"|(?P<pct>%[^\n]*)"
+    r"|(?P<verb>\\verb\*?(?P<delim>[^a-zA-Z*\s])[^\n]*?(?:(?P=delim)|$))"
+    r"|(?P<vbegin>\\begin\s*\{(?P<vname>" + "|".join(re.escape(v) for v in _VERBATIM) +
+    r")\}(?:.*?\\end\s*\{(?P=vname)\}|(?P<unclosed>.*)))", re.S | re.M)
 
 
 class _Scanner:
@@ -448,37 +487,30 @@ class _Scanner:
         self.displays: list[Display] = []
         self.warnings: list[DocumentWarning] = []
         self.comments: list[tuple[int, int]] = []
-        self.full = False
-        self.blanks = [m.start() for m in _BLANK_LINE.finditer(doc.text)]
-        dollars = [m.end() - 1 for m in _DOLLAR.finditer(search) if len(m.group(1)) % 2 == 0]
-        self.dd, i = [], 0
-        while i + 1 < len(dollars):
-            if dollars[i + 1] == dollars[i] + 1:
-                self.dd.append(dollars[i])
-                i += 2
-            else:
-                i += 1
-        self.bclose = [m.end() - 2 for m in _BRACKET_CLOSE.finditer(search)
-                       if len(m.group(1)) % 2 == 1]
-        self.env_ends: dict[str, tuple[list[int], list[int]]] = {}
-        for m in _ENV_END.finditer(search):
-            starts, ends = self.env_ends.setdefault(m.group(1), ([], []))
-            starts.append(m.start())
-            ends.append(m.end())
+        self.stopped = False
+        self.blanks = _Finder(doc.text, _BLANK_LINE)
+        self.dollar_closer = _Finder(search, _DOLLARS_OR_ESCAPE, lambda m: m.group()[0] == "$")
+        self.bracket_closer = _Finder(search, _BRACKET_CLOSE, lambda m: len(m.group(1)) % 2 == 1)
+        self.env_closers: dict[str, _Finder] = {}
 
     def warn(self, offset: int, message: str) -> None:
+        if self.stopped:
+            return
         line, col = self.doc.position(offset)
+        if len(self.warnings) >= MAX_WARNINGS:
+            self.stopped = True
+            message = f"too many problems; the rest of the file (from line {line}) is not read"
         self.warnings.append(DocumentWarning(line, message, col))
 
-    def next_blank(self, offset: int) -> int | None:
-        j = bisect.bisect_left(self.blanks, offset)
-        return self.blanks[j] if j < len(self.blanks) else None
+    def paragraph_end(self, offset: int) -> int:
+        """The offset of the next blank line (or the end of the text)."""
+        m = self.blanks.find(offset, len(self.text))
+        return m.start() if m is not None else len(self.text)
 
     def add(self, kind: str, start: int, end: int) -> None:
         if len(self.displays) >= MAX_DISPLAYS:
-            if not self.full:
-                self.full = True
-                self.warn(start, f"more than {MAX_DISPLAYS} displays; the rest are ignored")
+            self.warn(start, f"more than {MAX_DISPLAYS} displays; the rest are not read")
+            self.stopped = True
             return
         latex = self.search[start:end]
         if "\n" in latex and self.doc.kind == "markdown":
@@ -486,26 +518,22 @@ class _Scanner:
         line, col = self.doc.position(start)
         self.displays.append(Display(latex, line, col, kind, start, self.doc))
 
-    def closed(self, opener: int, closer: int | None, what: str) -> bool:
-        """Whether `closer` closes the display opened at `opener`; warn when it does not."""
-        blank = self.next_blank(opener)
-        if closer is not None and (blank is None or closer < blank):
-            return True
-        if blank is not None and (closer is None or blank < closer):
-            line = self.doc.position(blank + 1)[0]
+    def unclosed(self, opener: int, what: str, limit: int) -> None:
+        if limit < len(self.text):
+            line = self.doc.position(limit + 1)[0]
             self.warn(opener, f"unclosed {what}: no closing delimiter before the blank line "
                               f"at line {line}")
         else:
             self.warn(opener, f"unclosed {what}: no closing delimiter before the end of the file")
-        return False
 
     def dollars(self, p: int) -> int:
-        j = bisect.bisect_left(self.dd, p + 2)
-        closer = self.dd[j] if j < len(self.dd) else None
-        if not self.closed(p, closer, "$$"):
+        limit = self.paragraph_end(p)
+        closer = self.dollar_closer.find(p + 2, limit)
+        if closer is None:
+            self.unclosed(p, "$$", limit)
             return p + 2
-        self.add("$$", p + 2, closer)
-        return closer + 2
+        self.add("$$", p + 2, closer.start())
+        return closer.end()
 
     def backslash(self, p: int, floor: int) -> int:
         run = 1
@@ -516,13 +544,14 @@ class _Scanner:
         after = self.search[p + 1]
         if after == "$":
             return p + 2
+        limit = self.paragraph_end(p)
         if after == "[":
-            j = bisect.bisect_left(self.bclose, p + 2)
-            closer = self.bclose[j] if j < len(self.bclose) else None
-            if not self.closed(p, closer, "\\["):
+            closer = self.bracket_closer.find(p + 2, limit)
+            if closer is None:
+                self.unclosed(p, "\\[", limit)
                 return p + 2
-            self.add("\\[", p + 2, closer)
-            return closer + 2
+            self.add("\\[", p + 2, closer.end() - 2)
+            return closer.end()
         m = _ENV_BEGIN.match(self.search, p)
         if m is None or m.group(1) not in DISPLAY_ENVIRONMENTS:
             return p + 6
@@ -530,13 +559,16 @@ class _Scanner:
         if name.startswith("alignat"):
             arg = _ALIGNAT_ARG.match(self.search, inner)
             inner = arg.end() if arg else inner
-        starts, ends = self.env_ends.get(name, ((), ()))
-        j = bisect.bisect_left(starts, inner)
-        closer = starts[j] if j < len(starts) else None
-        if not self.closed(p, closer, f"\\begin{{{name}}}"):
+        finder = self.env_closers.get(name)
+        if finder is None:
+            pattern = re.compile(r"\\end\s*\{\s*" + re.escape(name) + r"\s*\}")
+            finder = self.env_closers[name] = _Finder(self.search, pattern)
+        closer = finder.find(inner, limit)
+        if closer is None:
+            self.unclosed(p, f"\\begin{{{name}}}", limit)
             return m.end()
-        self.add(name.rstrip("*"), inner, closer)
-        return ends[j]
+        self.add(name.rstrip("*"), inner, closer.start())
+        return closer.end()
 
 
 def _unquote(text: str, start: int, latex: str) -> str:
@@ -551,17 +583,14 @@ def _unquote(text: str, start: int, latex: str) -> str:
 
 
 def _scan_document(doc: Document) -> _ScanResult:
-    if doc.kind == "latex":
-        scanner = _scan_latex(doc)
-    else:
-        scanner = _scan_markdown(doc)
+    scanner = _scan_latex(doc) if doc.kind == "latex" else _scan_markdown(doc)
     return _ScanResult(scanner.displays, scanner.warnings, scanner.comments)
 
 
 def _scan_markdown(doc: Document) -> _Scanner:
     text = doc.text
     sc = _Scanner(doc, text)
-    comment_ends = [m.start() for m in re.finditer("-->", text)]
+    comment_end = _Finder(text, _COMMENT_END)
     fences = [(m.start(), m.end(), m.group(1)[0], len(m.group(1)))
               for m in _FENCE_CLOSE.finditer(text)]
     fence_starts = [f[0] for f in fences]
@@ -570,15 +599,14 @@ def _scan_markdown(doc: Document) -> _Scanner:
         runs.setdefault(m.end() - m.start(), []).append(m.start())
 
     def code_span(p: int, n: int) -> int:
-        same = runs.get(n, [])
+        same = runs.get(n, ())
         j = bisect.bisect_right(same, p)
-        blank = sc.next_blank(p)
-        if j < len(same) and (blank is None or same[j] < blank):
+        if j < len(same) and same[j] < sc.paragraph_end(p):
             return same[j] + n
         return p + n
 
     pos = 0
-    while not sc.full:
+    while not sc.stopped:
         m = _MD_SCAN.search(text, pos)
         if m is None:
             break
@@ -588,12 +616,12 @@ def _scan_markdown(doc: Document) -> _Scanner:
             if fc[0] == "`" and "`" in info:
                 pos = code_span(m.start("fc"), len(fc))
                 continue
-            body = m.end() + 1
+            body = min(m.end() + 1, len(text))
             j = bisect.bisect_left(fence_starts, body)
             while j < len(fences) and not (fences[j][2] == fc[0] and fences[j][3] >= len(fc)):
                 j += 1
-            lang = info.split()[0].lower() if info.split() else ""
-            lang = lang.strip("{}.")
+            words = info.split()
+            lang = words[0].lower().strip("{}.") if words else ""
             if j < len(fences):
                 close_start, close_end = fences[j][0], fences[j][1]
             else:
@@ -601,13 +629,13 @@ def _scan_markdown(doc: Document) -> _Scanner:
                 what = "```math block" if lang == "math" else "code fence"
                 sc.warn(m.start("fc"), f"unclosed {what}: it runs to the end of the file")
             if lang == "math":
-                sc.add("math-fence", min(body, len(text)), max(close_start, min(body, len(text))))
+                sc.add("math-fence", body, max(close_start, body))
             pos = max(close_end, m.end())
         elif m.group("comment") is not None:
-            j = bisect.bisect_left(comment_ends, m.end())
-            if j < len(comment_ends):
-                sc.comments.append((m.end(), comment_ends[j]))
-                pos = comment_ends[j] + 3
+            end = comment_end.find(m.end(), len(text))
+            if end is not None:
+                sc.comments.append((m.end(), end.start()))
+                pos = end.end()
             else:
                 sc.warn(p, "unclosed HTML comment <!--")
                 pos = m.end()
@@ -622,44 +650,30 @@ def _scan_markdown(doc: Document) -> _Scanner:
 
 def _scan_latex(doc: Document) -> _Scanner:
     text = doc.text
-    blanked, comments, problems = [], [], []
-    pos = 0
-    while True:
-        m = _TEX_LEX.search(text, pos)
-        if m is None:
-            break
-        if m.group("esc") is not None:
-            pos = m.end()
-        elif m.group("pct") is not None:
-            eol = text.find("\n", m.start())
-            eol = len(text) if eol < 0 else eol
-            comments.append((m.start() + 1, eol))
-            blanked.append((m.start(), eol))
-            pos = eol
-        elif m.group("verb") is not None:
-            eol = text.find("\n", m.end())
-            eol = len(text) if eol < 0 else eol
-            close = text.find(text[m.end()], m.end() + 1, eol) if m.end() < eol else -1
-            end = eol if close < 0 else close + 1
-            blanked.append((m.start(), end))
-            pos = max(end, m.end())
-        else:
-            name = m.group("vname")
-            close = text.find("\\end{%s}" % name, m.end())
-            if close < 0:
-                problems.append((m.start(), f"unclosed \\begin{{{name}}}: it runs to the end "
-                                            f"of the file"))
-                blanked.append((m.start(), len(text)))
-                break
-            blanked.append((m.start(), close))
-            pos = close + len(name) + 6
-    search = _blank(text, blanked)
+    comments: list[tuple[int, int]] = []
+    unclosed: list[tuple[int, str]] = []
+
+    def blank(m: re.Match) -> str:
+        kind = m.lastgroup
+        if kind == "esc":
+            return m.group()
+        if kind == "pct":
+            if "xentsym" in m.group().lower():
+                body = m.start() + len(m.group()) - len(m.group().lstrip("%"))
+                comments.append((body, m.end()))
+            return " " * (m.end() - m.start())
+        if kind == "vbegin" and m.group("unclosed") is not None:
+            unclosed.append((m.start(), f"unclosed \\begin{{{m.group('vname')}}}: it runs to "
+                                        f"the end of the file"))
+        return _spaces(m.group())
+
+    search = _TEX_LEX.sub(blank, text)
     sc = _Scanner(doc, search)
-    for offset, message in problems:
+    sc.comments = comments
+    for offset, message in unclosed:
         sc.warn(offset, message)
-    sc.comments = [(a + len(text[a:b]) - len(text[a:b].lstrip("%")), b) for a, b in comments]
     pos = 0
-    while not sc.full:
+    while not sc.stopped:
         m = _TEX_SCAN.search(search, pos)
         if m is None:
             break
@@ -668,6 +682,10 @@ def _scan_latex(doc: Document) -> _Scanner:
         else:
             pos = sc.dollars(m.start())
     return sc
+
+
+def _spaces(piece: str) -> str:
+    return re.sub(r"[^\n]", " ", piece) if "\n" in piece else " " * len(piece)
 
 
 def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -681,7 +699,7 @@ def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
             continue
         out.append(text[last:a])
         piece = text[a:b]
-        out.append(re.sub(r"[^\n]", " ", piece) if "\n" in piece else " " * len(piece))
+        out.append(_spaces(piece))
         last = b
     out.append(text[last:])
     return "".join(out)
@@ -726,9 +744,10 @@ def _analyse(latex: str) -> _Analysis:
     for i in range(n):
         acc += diff[i]
         depth[i] = acc
-    rows, mask = _rows(tokens, depth, closer, neutral)
-    masked = _blank(latex, mask)
-    return _Analysis(problems, masked, _build_chains(masked, rows))
+    rows, mask, notes = _rows(tokens, depth, closer, neutral)
+    with_notes = _blank(latex, mask)
+    masked = _blank(with_notes, notes)
+    return _Analysis(problems, masked, _build_chains(masked, with_notes, rows))
 
 
 class _Tokens:
@@ -882,8 +901,19 @@ def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearr
         row_toks.append(i)
         i += 1
     rows.append((row_start, len(t.latex), row_toks, amps))
-    out = []
+    out, notes = [], []
     for row_start, row_end, toks, amps in rows:
+        lead = 0  # indentation at the start of a row is layout: blank it
+        while lead < len(toks) and (t.text(toks[lead]) in _INDENT or t.text(toks[lead]) == "~"):
+            i = toks[lead]
+            end = t.ends[i]
+            if t.text(i) == r"\hspace":
+                j = t.next(i)
+                if t.is_char(j, "{") and j in closer:
+                    end = t.ends[closer[j]]
+            mask.append((t.starts[i], end))
+            lead += 1
+        toks = toks[lead:]
         rels = _relations(t, toks, neutral, closer)
         note = None
         if len(amps) >= 2:
@@ -893,12 +923,36 @@ def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearr
                         and not t.latex[mid[0][1]:a2].strip())
             tail = t.latex[a2:row_end].replace("&", " ").strip()
             if not rel_only and (not any(r[0] > a2 for r in rels) or _TEXTY.match(tail)):
-                mask.append((a2, row_end))
+                notes.append((a2, row_end))
                 rels = [r for r in rels if r[0] < a2]
+                note = (a2, row_end)
                 row_end = a2
-                note = tail or None
+        a = _annotation_start(t, toks)
+        if a is not None and a < row_end:
+            notes.append((a, row_end))
+            rels = [r for r in rels if r[0] < a]
+            note = note or (a, row_end)
+            row_end = a
         out.append((row_start, row_end, rels, note))
-    return out, mask
+    return out, mask, notes
+
+
+def _annotation_start(t: _Tokens, toks: list[int]) -> int | None:
+    """Where a `\\quad \\text{...}` remark starts in a row (it runs to the end of the row)."""
+    j, m = 0, len(toks)
+    while j < m:
+        i = toks[j]
+        if t.kinds[i] == "word" and t.text(i) in _SPACING_WORDS:
+            k = j + 1
+            while k < m and ((t.kinds[toks[k]] == "word" and t.text(toks[k]) in _SPACING_WORDS)
+                             or t.is_char(toks[k], "(")):
+                k += 1
+            if k < m and t.kinds[toks[k]] == "word" and t.text(toks[k]) in _NOTE_WORDS:
+                return t.starts[i]
+            j = k
+        else:
+            j += 1
+    return None
 
 
 def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int, int]):
@@ -980,7 +1034,7 @@ def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int
     return rels
 
 
-def _build_chains(masked: str, rows):
+def _build_chains(masked: str, with_notes: str, rows):
     """Join rows into chains: a row that starts with a relation (or an operator, or
     indentation, or has no relation) continues the chain of the row before it."""
     done = []
@@ -991,14 +1045,17 @@ def _build_chains(masked: str, rows):
             done.append(([_finish_side(masked, s, e) for s, e in cur[0]], cur[1]))
 
     for row_start, row_end, rels, note in rows:
+        if note is not None:
+            note = _NOTE_LEAD.sub("", with_notes[note[0]:note[1]].strip()) or None
         first_end = rels[0][0] if rels else row_end
         seg0 = masked[row_start:first_end]
         if not rels and not seg0.strip():
+            if note and cur is not None and cur[1] and not cur[1][-1][2]:
+                cur[1][-1] = cur[1][-1][:2] + (note,)
             continue
-        last = masked[cur[0][-1][0]:cur[0][-1][1]].strip() if cur is not None else ""
         continues = cur is not None and (
             not rels or not seg0.strip() or _CONTINUES.match(seg0) is not None
-            or not last or last.endswith(_OPERATOR_ENDINGS))
+            or _dangling(masked, *cur[0][-1]))
         if continues:
             if seg0.strip():
                 cur[0][-1][1] = first_end
@@ -1015,6 +1072,12 @@ def _build_chains(masked: str, rows):
     return done
 
 
+def _dangling(masked: str, s: int, e: int) -> bool:
+    """Whether the side masked[s:e] is empty or ends with a binary operator."""
+    tail = masked[max(s, e - 64):e].rstrip() or masked[s:e].rstrip()
+    return not tail or tail.endswith(_OPERATOR_ENDINGS)
+
+
 def _finish_side(masked: str, s: int, e: int):
     """Trim spaces and trailing punctuation; find an \\arg\\max_{...} prefix."""
     e = max(e, s)
@@ -1025,14 +1088,19 @@ def _finish_side(masked: str, s: int, e: int):
         backslashes = 0
         while e - 2 - backslashes >= s and masked[e - 2 - backslashes] == "\\":
             backslashes += 1
+        if backslashes % 2 == 1:
+            if c in ",;:!" or c.isspace():  # \, \; \: \! and control space
+                e -= 2
+                continue
+            break
         if c.isspace() or c == "~":
             e -= 1
-        elif c in ",.;" and backslashes % 2 == 0:
+        elif c in ",.;":
+            if c == "." and _DELIMITER_BEFORE.search(masked, max(s, e - 17), e - 1):
+                break  # the `.` of \right.
             e -= 1
-        elif c in ",;:! " and backslashes % 2 == 1:  # \, \; \: \! spacing
-            e -= 2
         else:
-            tail = _SPACING_TAIL.search(masked, s, e)
+            tail = _SPACING_TAIL.search(masked, max(s, e - 16), e)
             if tail is None:
                 break
             e = tail.start()

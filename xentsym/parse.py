@@ -42,7 +42,6 @@ Public API: :func:`parse`, :func:`parse_with_warnings`, :func:`parse_relation`,
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -328,7 +327,7 @@ _OPENERS = {"{": "brace", "(": "paren", "[": "bracket"}
 _CLOSERS = {"}": "brace", ")": "paren", "]": "bracket"}
 
 
-def _build_tree(toks: list[Tok], src_len: int) -> list:
+def _build_tree(toks: list[Tok]) -> list:
     """Pair brackets and environments; enforce the nesting limit."""
     root: list = []
     stack: list[tuple] = []  # (kind, opener_token, children, left?, env_name)
@@ -385,8 +384,8 @@ def _build_tree(toks: list[Tok], src_len: int) -> list:
             if kind == "env":
                 raise _Fail(f"unbalanced '{toks[k].text}' inside \\begin{{{name}}}", t.start)
             if kind != closer or was_left != left:
-                raise _Fail(f"'{toks[k].text}' does not match the bracket opened at column "
-                            f"{opener_tok.start + 1}", t.start)
+                raise _Fail(f"'{toks[k].text}' does not match the open bracket "
+                            f"'{opener_tok.text}'", t.start)
             stack.pop()
             parent.append(Group(kind, cur, opener_tok.start, toks[k].end))
             cur = parent
@@ -406,7 +405,7 @@ def _is_char(node, *chars) -> bool:
 
 
 def _is_macro(node, *names) -> bool:
-    return isinstance(node, Tok) and node.kind == "macro" and node.text in names
+    return isinstance(node, Tok) and node.kind == "macro" and (not names or node.text in names)
 
 
 def _is_letter(node, *letters) -> bool:
@@ -534,9 +533,8 @@ class _Reader:
                 if not _mentions(nxt, var) or _binds(nxt, var):
                     break
                 self.warnings.append((
-                    f"brackets seem to be missing: the term at column {nodes[nlo].start + 1} "
-                    f"uses the summation index {var}, so it is read as part of the sum "
-                    f"over {var}", nodes[nlo].start))
+                    f"brackets seem to be missing: this term uses the summation index "
+                    f"{var}, so it is read as part of the sum over {var}", nodes[nlo].start))
                 hi = nhi
                 t += 1
             value = self.term(nodes[body_lo:hi], ctx)
@@ -567,6 +565,7 @@ class _Reader:
         terms = []
         k, n = 0, len(nodes)
         start, body, sign, expect = 0, None, 1, True
+        unit_start = 0
         while k < n:
             node = nodes[k]
             if _is_char(node, "+", "-"):
@@ -586,14 +585,15 @@ class _Reader:
                 continue
             if body is None:
                 body = k
+            unit_start = nodes[k].start
             width, expect = self._unit(nodes, k, expect)
             k += width
         if body is None:
             raise _Fail("an expression is missing after this sign", nodes[-1].start if nodes
                         else at)
         if expect and not _is_macro(nodes[-1], *SPACING):
-            last = nodes[-1]
-            raise _Fail("the expression ends with an operator", last.start)
+            raise _Fail("the expression ends with an operator, or a function or sum without "
+                        "its argument", unit_start)
         terms.append((sign, start, body, n))
         return terms
 
@@ -1020,13 +1020,17 @@ class _Reader:
                 if _is_letter(t) and (t.text in INDEX_LETTERS or t.text in ctx.bound):
                     continue
                 return None
+            # operand ((+|-) operand)*, with at least one index letter: n-1, i+1
             has_letter = False
-            for t in item:
-                if _is_letter(t) and (t.text in INDEX_LETTERS or t.text in ctx.bound):
+            for q, t in enumerate(item):
+                if q % 2 == 1:
+                    if not _is_char(t, "+", "-"):
+                        return None
+                elif _is_letter(t) and (t.text in INDEX_LETTERS or t.text in ctx.bound):
                     has_letter = True
-                elif not (isinstance(t, Tok) and (t.kind == "number" or _is_char(t, "+", "-"))):
+                elif not (isinstance(t, Tok) and t.kind == "number" and "." not in t.text):
                     return None
-            if not has_letter:
+            if not has_letter or len(item) % 2 == 0:
                 return None
         return items
 
@@ -1043,20 +1047,14 @@ class _Reader:
             if t.kind == "number":
                 return sp.Integer(int(t.text))
             return _index_symbol(t.text)
-        parts = []
-        sign = 1
-        value = sp.Integer(0)
+        # operand ((+|-) operand)*, as checked by _index_items: n - 1, i + 1
+        value, sign = sp.Integer(0), 1
         for t in item:
-            if _is_char(t, "+"):
-                continue
-            if _is_char(t, "-"):
-                sign = -sign
+            if _is_char(t, "+", "-"):
+                sign = -1 if t.text == "-" else 1
                 continue
             v = sp.Integer(int(t.text)) if t.kind == "number" else _index_symbol(t.text)
-            parts.append(sign * v)
-            sign = 1
-        for v in parts:
-            value += v
+            value += sign * v
         return value
 
     def _label(self, nodes: list, at: int) -> str:
@@ -1159,9 +1157,10 @@ class _Reader:
         raise _Fail("D_{KL}(...) takes two distributions: D_{KL}(p || q)", group.start)
 
     def apply_information(self, name: str, group: Group, ctx: _Ctx):
+        """I(x_0) -> I of p(x_0); I(prob), e.g. I(p(x_0)) as printed, -> I of that prob."""
         value = self._outcome_probability("p", group.children, ctx)
         if value is None:
-            raise _Fail("I(...) takes an outcome: I(x_0), I(x_i)", group.start)
+            value = self.expression(group.children, ctx, group.start + 1)
         return InformationContent(value)
 
     def generic_function(self, name: str, group: Group, ctx: _Ctx):
@@ -1188,7 +1187,7 @@ class _Reader:
             raise _Fail("an expression is missing here", at)
         if len(parts) == 1 and len(holders) == 1:
             return next(iter(holders.values()))[0]
-        if len(holders) > MAX_TERM_ATOMS:
+        if len(holders) > MAX_TERM_ATOMS or len(parts) > 3 * MAX_TERM_ATOMS:
             raise _Fail(f"more than {MAX_TERM_ATOMS} factors in one product", at)
         if (len(parts) == 2 and len(holders) == 1 and parts[0][0] in "+-"):
             value = next(iter(holders.values()))[0]
@@ -1224,6 +1223,9 @@ class _Reader:
             raise _Fail(f"unsupported construct ({type(e).__name__}) in the formula", at)
         args = [self._rebuild(a, holders, at) for a in e.args]
         if isinstance(e, sp.Pow):
+            exponent = e.args[1]
+            if isinstance(exponent, sp.Symbol) and exponent.name in holders:
+                at = holders[exponent.name][1]
             return _checked_pow(args[0], args[1], at)
         if isinstance(e, sp.factorial):
             (a,) = args
@@ -1406,7 +1408,7 @@ def _run(latex, file, line, column, body):
         if len(latex) > MAX_LENGTH:
             raise _Fail(f"formula longer than {MAX_LENGTH} characters", MAX_LENGTH)
         reader = _Reader(latex)
-        tree = _build_tree(_tokenize(latex), len(latex))
+        tree = _build_tree(_tokenize(latex))
         result = body(reader, tree)
         warnings = [ParseWarning(msg, *_locate(latex, off, line, column))
                     for msg, off in reader.warnings]
@@ -1429,6 +1431,8 @@ def _run(latex, file, line, column, body):
 def _single(reader: _Reader, tree: list) -> sp.Expr:
     nodes = [n for n in tree if not _is_macro(n, *SPACING)]
     nodes = reader._strip_punctuation(nodes) if nodes and _is_char(nodes[-1], ".", ",") else nodes
+    if not nodes:
+        raise _Fail("the formula is empty", 0)
     for node in nodes:
         if _relation_of(node):
             raise _Fail(f"found the relation '{node.text}': parse reads one expression; use "
@@ -1447,8 +1451,10 @@ def parse(latex: str, *, file: str | None = None, line: int | None = None,
     warnings are located relative to them. Warnings (:class:`ParseWarning`) are appended to
     ``warnings`` when a list is given.
 
-    >>> parse(r"-\sum_{i=1}^n p(x_i) \log q(x_i)")
-    -Sum(p[i]*log(q[i]), (i, 1, n))
+    >>> parse(r"y^{(i)} \log p(x_i)") == nt.y[nt.i] * sp.log(nt.p[nt.i])
+    True
+    >>> parse(r"H(p, q)")
+    CrossEntropy(p, q)
     """
     expr, found, _ = _run(latex, file, line, column, _single)
     if warnings is not None:

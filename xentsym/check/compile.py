@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from ..errors import XentsymError
 from ..functions import unfold_all
@@ -150,6 +151,8 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
             if e in bound:
                 return hole(e, lambda: _IndexVar(bound.index(e)))
             return hole(e, lambda: _Leaf(e))
+        if isinstance(e, AppliedUndef):
+            raise NumericError(f"{e.func} is not defined, so it cannot be evaluated")
         if isinstance(e, sp.Derivative) or isinstance(e, sp.Integral):
             raise NumericError(f"cannot evaluate {type(e).__name__} numerically")
         if not e.args:

@@ -1,0 +1,73 @@
+"""check-doc end to end: the lecture, a document with planted errors, bad files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xentsym.checkdoc import check_document
+from xentsym.cli import main
+
+LECTURE = Path(__file__).resolve().parents[2] / "shared" / "lecture" / "cross-entropy-lecture.md"
+
+GOOD_AND_BAD = r"""# Notes
+
+$$D_{KL}(p||q) = \sum_{i=1}^n p(x_i) \log\left(\frac{p(x_i)}{q(x_i)}\right)$$
+
+$$D_{KL}(p||q) = \sum_{i=1}^n p(x_i) \log\frac{p(x_i)}{q(x_i)} = \sum_{i=1}^n p(x_i) \log(p(x_i)) - \sum_{i=1}^n p(x_i) \log(q(x_i))$$
+
+$$D_{KL}(p||q) = \sum_{i=1}^n p(x_i) \log\frac{p(x_i)}{q(x_i)} = \sum_{i=1}^n p(x_i) \log(p(x_i)) + \sum_{i=1}^n p(x_i) \log(q(x_i))$$
+
+$$D_{KL}(p||q) = \sum_{i=1}^n p(x_i) \log\frac{p(x_i)}{q(x_i)} = \sum_{i=1}^n q(x_i) \log(q(x_i)) - \sum_{i=1}^n q(x_i) \log(p(x_i))$$
+
+$$\log \prod_{i=1}^N \beta^{y_i} = \sum_{i=1}^N y_i \log \beta = \sum_{i=1}^N 2 y_i \log \beta$$
+"""
+
+
+@pytest.mark.skipif(not LECTURE.exists(), reason="the shared lecture is not beside the repo")
+def test_lecture_has_no_refuted_step_and_the_bracket_warning():
+    report = check_document(str(LECTURE))
+    counts = report.summary()
+    assert counts["refuted"] == 0
+    assert counts["verified"] >= 15
+    first_formula_line = next(n for n, ln in enumerate(LECTURE.read_text().splitlines(), 1)
+                              if ln.startswith("$$L = -\\frac{1}{N}"))
+    assert any(line == first_formula_line and "bracket" in msg
+               for line, msg in report.warnings)
+    unproven = [s for s in report.steps if s.status == "unproven"]
+    assert any("q appears on one side only" in s.message for s in unproven)
+
+
+def test_planted_errors_are_refuted_with_counterexamples(tmp_path):
+    doc = tmp_path / "notes.md"
+    doc.write_text(GOOD_AND_BAD, encoding="utf-8")
+    report = check_document(str(doc))
+    by_line = {}
+    for s in report.steps:
+        by_line.setdefault(s.line, []).append(s)
+    assert [s.status for s in by_line[3]] == ["defined"]
+    # The first step of each chain is checked against the definition on line 3.
+    assert [s.status for s in by_line[5]] == ["verified", "verified"]
+    assert [s.status for s in by_line[7]] == ["verified", "refuted"]  # sign flip
+    assert [s.status for s in by_line[9]] == ["verified", "refuted"]  # p and q swapped
+    assert [s.status for s in by_line[11]] == ["verified", "refuted"]  # wrong coefficient
+    for s in report.steps:
+        if s.status == "refuted":
+            assert s.message.startswith("counterexample")
+
+
+def test_cli_json_shape_and_exit_codes(tmp_path, capsys):
+    doc = tmp_path / "notes.md"
+    doc.write_text(GOOD_AND_BAD, encoding="utf-8")
+    assert main(["check-doc", str(doc), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"file", "steps", "warnings", "summary"}
+    assert set(data["summary"]) == {"verified", "refuted", "unproven", "unparsed", "defined"}
+    step = data["steps"][0]
+    assert set(step) == {"line", "chain", "step", "lhs", "rhs", "status", "message"}
+    junk = tmp_path / "junk.md"
+    junk.write_bytes(b"$$ a = b $$\x00\xff\xfe")
+    assert main(["check-doc", str(junk)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "junk.md" in err and "Traceback" not in err

@@ -1,0 +1,201 @@
+"""check-doc: the derivation chains inside a Markdown or LaTeX document, checked step by step."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from . import document as docs
+from . import notation as nt
+from .check.worker import Worker
+from .derivation import Step
+from .domains import REAL
+from .errors import XentsymError
+from .parse import Objective, parse, parse_objective, parse_relation
+from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
+from .verify import Options, check_step
+
+# A side that names something: H(X), D_{KL}(p||q), J(w), \mathcal{L}(\theta; X, D), \theta_p, L.
+_NAME = re.compile(r"^\s*(\\mathcal\{?[A-Za-z]\}?|\\[A-Za-z]+|[A-Za-z])\s*(_\{[^{}]*\}|_[A-Za-z0-9])?"
+                   r"\s*(\([^()]*\))?\s*$")
+# Documents get the lecture's domains, except q as a scalar: the lecture defines q = 1 - p
+# only in prose, so a q that a document does not define must stay unknown.
+DOC_SCOPE = nt.Scope([d for d in nt.LECTURE if d.obj is not nt.q_failure])
+STATUSES = ("verified", "refuted", "unproven", "unparsed", "defined")
+
+
+@dataclass
+class DocStep:
+    line: int
+    chain: int
+    step: int
+    lhs: str
+    rhs: str
+    status: str
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "chain": self.chain, "step": self.step, "lhs": self.lhs,
+                "rhs": self.rhs, "status": self.status, "message": self.message}
+
+
+@dataclass
+class DocReport:
+    file: str
+    steps: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # (line, message)
+
+    def summary(self) -> dict:
+        counts = dict.fromkeys(STATUSES, 0)
+        for s in self.steps:
+            counts[s.status] += 1
+        return counts
+
+    def ok(self) -> bool:
+        c = self.summary()
+        return c["refuted"] == c["unproven"] == c["unparsed"] == 0
+
+    def to_json(self) -> str:
+        return json.dumps({"file": self.file, "steps": [s.to_json() for s in self.steps],
+                           "warnings": [{"line": ln, "message": m} for ln, m in self.warnings],
+                           "summary": self.summary()}, indent=2, ensure_ascii=False)
+
+    def text(self) -> str:
+        out = []
+        for s in self.steps:
+            if s.status == "defined":
+                continue
+            why = f": {s.message}" if s.message else ""
+            out.append(f"{self.file}:{s.line}: chain {s.chain} step {s.step} {s.status}{why}")
+        out += [f"{self.file}:{ln}: warning: {m}" for ln, m in self.warnings]
+        c = self.summary()
+        out.append(", ".join(f"{c[k]} {k}" for k in STATUSES))
+        return "\n".join(out)
+
+
+def _name_key(text: str) -> str | None:
+    return re.sub(r"\s+", "", text) if _NAME.match(text) else None
+
+
+def _hint_pairs(doc) -> list[tuple[int, sp.Basic, sp.Basic]]:
+    pairs = []
+    for h in docs.hints(doc):
+        lhs, rel, rhs = parse_relation(h.text, file=doc.path, line=h.line, column=h.column)
+        if rel != "=" or isinstance(lhs, Objective) or isinstance(rhs, Objective):
+            raise XentsymError("a hint must read NAME = VALUE", file=doc.path, line=h.line)
+        if isinstance(lhs, sp.Indexed) and isinstance(rhs, sp.Indexed):
+            lhs, rhs = lhs.base, rhs.base  # a definition for the whole family
+        pairs.append((h.line, lhs, rhs))
+    return pairs
+
+
+def _atoms(e):
+    return {ix.base for ix in e.atoms(sp.Indexed)} | {
+        s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+
+
+class _Checker:
+    def __init__(self, doc, options: Options, worker: Worker):
+        self.doc, self.options, self.worker = doc, options, worker
+        self.definitions: dict[str, str] = {}
+        self.hints = _hint_pairs(doc)
+        self.report = DocReport(doc.path)
+
+    def _read(self, side_text: str, line: int, col: int):
+        warns: list = []
+        if re.match(r"\s*\\arg\s*\\?(max|min)", side_text):
+            item = parse_objective(side_text, file=self.doc.path, line=line, column=col,
+                                   warnings=warns)
+        else:
+            item = parse(side_text, file=self.doc.path, line=line, column=col, warnings=warns)
+        for w in warns:
+            self.report.warnings.append((w.line or line, w.message))
+        return item
+
+    def _given(self, line: int) -> tuple:
+        return tuple((a, b) for ln, a, b in self.hints if ln <= line)
+
+    def _check(self, lhs, rhs, line: int) -> tuple[str, str]:
+        given = self._given(line)
+        lo, ro = isinstance(lhs, Objective), isinstance(rhs, Objective)
+        if lo != ro:
+            return "unparsed", "an optimiser (arg max/min) is compared with a value"
+        relation, sense, wrt = EQUAL, None, ()
+        if lo:
+            relation = SAME_OPTIMUM if lhs.sense == rhs.sense else SWITCH_SENSE
+            sense = rhs.sense
+            lhs, rhs = lhs.expr, rhs.expr
+        from .rules import substitute
+        left, right = substitute(lhs, given), substitute(rhs, given)
+        if lo:
+            wrt = tuple(b for b in _atoms(left) | _atoms(right)
+                        if isinstance(b, sp.IndexedBase) and nt.LECTURE.lookup(b) is not None
+                        and nt.LECTURE.lookup(b).domain.name == "probability")
+            if not wrt:
+                return "unproven", "no model parameters found to optimise over"
+        scope = DOC_SCOPE
+        unknown_l = {a for a in _atoms(left) if scope.lookup(a) is None}
+        unknown_r = {a for a in _atoms(right) if scope.lookup(a) is None}
+        lonely = sorted(map(str, unknown_r - unknown_l)) or sorted(map(str, unknown_l - unknown_r))
+        if lonely:
+            name = lonely[0]
+            return "unproven", (f"{name} appears on one side only and is defined nowhere; "
+                                f"say what it is with a hint such as "
+                                f"<!-- xentsym: {name} = ... -->")
+        extra = [nt.Declaration(a, REAL) for a in unknown_l | unknown_r]
+        if extra:
+            scope = scope.extended(extra)
+        step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
+        result = check_step(step, scope, self.options, self.worker)
+        msg = ""
+        if result.status == "refuted" and result.numeric.counterexample is not None:
+            msg = "counterexample " + json.dumps(result.numeric.counterexample)
+        elif result.status != "verified":
+            msg = result.symbolic.message or result.numeric.message
+        return result.status, msg
+
+    def chain(self, chain) -> None:
+        steps = chain.steps
+        first_key = _name_key(steps[0].lhs.text)
+        for st in steps:
+            row = DocStep(st.line, chain.number, st.index, st.lhs.text.strip(),
+                          st.rhs.text.strip(), "unparsed")
+            self.report.steps.append(row)
+            lhs_text, lhs_pos = st.lhs.text, (st.lhs.line, st.lhs.column)
+            if st.index == 1 and first_key is not None:
+                if first_key not in self.definitions or len(steps) == 1:
+                    self.definitions[first_key] = st.rhs.text
+                    row.status = "defined"
+                    try:  # read the body anyway, for its warnings (missing brackets ...)
+                        self._read(st.rhs.text, st.rhs.line, st.rhs.column)
+                    except XentsymError as exc:
+                        row.message = f"the definition could not be read: {exc.message}"
+                    continue
+                lhs_text = self.definitions[first_key]
+                self.definitions[first_key] = st.rhs.text
+            if st.relation not in ("=",):
+                row.message = f"relation {st.latex} is not checked"
+                continue
+            try:
+                lhs = self._read(lhs_text, *lhs_pos)
+                rhs = self._read(st.rhs.text, st.rhs.line, st.rhs.column)
+                row.status, row.message = self._check(lhs, rhs, st.line)
+            except XentsymError as exc:
+                row.status, row.message = "unparsed", exc.message
+
+
+def check_document(path: str, options: Options = Options()) -> DocReport:
+    """Read ``path`` and check every chain in it."""
+    doc = docs.read_document(path)
+    with Worker() as worker:
+        checker = _Checker(doc, options, worker)
+        checker.report.warnings += [(w.line, w.message) for w in docs.warnings(doc)]
+        for chain in docs.document_chains(doc):
+            checker.chain(chain)
+    checker.report.warnings.sort(key=lambda w: w[0])
+    return checker.report
+
+
+__all__ = ["check_document", "DocReport", "DocStep", "AT_MOST"]
