@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from . import document as docs
 from . import notation as nt
@@ -14,6 +15,7 @@ from .derivation import Step
 from .domains import REAL
 from .errors import XentsymError
 from .parse import Objective, parse, parse_objective, parse_relation
+from .render.printer import latex
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .verify import Options, check_step
 
@@ -91,16 +93,31 @@ def _hint_pairs(doc) -> list[tuple[int, sp.Basic, sp.Basic]]:
     return pairs
 
 
-def _atoms(e):
-    return {ix.base for ix in e.atoms(sp.Indexed)} | {
-        s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+def _atoms(e) -> set:
+    """Indexed families and plain symbols of ``e`` (not the families' labels)."""
+    families = {ix.base for ix in e.atoms(sp.Indexed)}
+    labels = {f.label for f in families}
+    return families | {s for s in e.free_symbols
+                       if isinstance(s, sp.Symbol) and s not in labels}
+
+
+@dataclass(frozen=True)
+class _FunctionDef:
+    """``P(Y | beta) = body``: a name applied to parameters, learned from the document."""
+
+    name: str
+    params: tuple
+    body: sp.Expr
 
 
 class _Checker:
     def __init__(self, doc, options: Options, worker: Worker):
         self.doc, self.options, self.worker = doc, options, worker
         self.definitions: dict[str, str] = {}
+        self.functions: list[_FunctionDef] = []
+        self.symbols: dict = {}  # defined symbols: beta -> p_theta[i]
         self.hints = _hint_pairs(doc)
+        self._after = self._display_line = 0  # hints between these lines are in force
         self.report = DocReport(doc.path)
 
     def _read(self, side_text: str, line: int, col: int):
@@ -114,11 +131,40 @@ class _Checker:
             self.report.warnings.append((w.line or line, w.message))
         return item
 
+    def _learn(self, lhs, body) -> None:
+        """Remember a defined function or symbol for later substitution."""
+        if isinstance(lhs, Objective) or isinstance(body, Objective):
+            return
+        if isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args):
+            self.functions.append(_FunctionDef(str(lhs.func), lhs.args, body))
+        elif isinstance(lhs, sp.Symbol):
+            self.symbols[lhs] = body
+
+    def _apply_functions(self, expr):
+        """P(Y = y_i | beta) -> the body of P(Y | beta) with Y replaced by y_i."""
+        def score(fd, args):
+            hits = 0
+            for param, arg in zip(fd.params, args):
+                dp, da = DOC_SCOPE.lookup(param), DOC_SCOPE.lookup(arg)
+                hits += (param == arg) * 2 + (dp is not None and da is not None
+                                               and dp.domain == da.domain)
+            return hits
+
+        def expand(call):
+            fits = [fd for fd in self.functions
+                    if fd.name == str(call.func) and len(fd.params) == len(call.args)]
+            if not fits:
+                return call
+            best = max(reversed(fits), key=lambda fd: score(fd, call.args))
+            return best.body.xreplace(dict(zip(best.params, call.args)))
+        return expr.replace(lambda e: isinstance(e, AppliedUndef), expand)
+
     def _given(self, line: int) -> tuple:
-        return tuple((a, b) for ln, a, b in self.hints if ln <= line)
+        """Hints written after the previous display and before this one apply to it."""
+        return tuple((a, b) for ln, a, b in self.hints if self._after < ln <= line)
 
     def _check(self, lhs, rhs, line: int) -> tuple[str, str]:
-        given = self._given(line)
+        given = self._given(self._display_line)
         lo, ro = isinstance(lhs, Objective), isinstance(rhs, Objective)
         if lo != ro:
             return "unparsed", "an optimiser (arg max/min) is compared with a value"
@@ -128,26 +174,40 @@ class _Checker:
             sense = rhs.sense
             lhs, rhs = lhs.expr, rhs.expr
         from .rules import substitute
+        lhs, rhs = self._apply_functions(lhs), self._apply_functions(rhs)
+        # A defined symbol on one side only is replaced by its definition (beta := p_theta).
+        for sym, body in self.symbols.items():
+            in_l, in_r = sym in _atoms(lhs), sym in _atoms(rhs)
+            if in_l != in_r:
+                lhs, rhs = (lhs.xreplace({sym: body}), rhs) if in_l else \
+                    (lhs, rhs.xreplace({sym: body}))
         left, right = substitute(lhs, given), substitute(rhs, given)
+        for side in (left, right):
+            calls = side.atoms(AppliedUndef)
+            if calls:
+                name = sorted(map(str, calls))[0]
+                return "unproven", f"{name} is not defined in the document before this line"
         if lo:
             wrt = tuple(b for b in _atoms(left) | _atoms(right)
-                        if isinstance(b, sp.IndexedBase) and nt.LECTURE.lookup(b) is not None
-                        and nt.LECTURE.lookup(b).domain.name == "probability")
+                        if isinstance(b, sp.IndexedBase) and DOC_SCOPE.lookup(b) is not None
+                        and DOC_SCOPE.lookup(b).domain.name == "probability")
             if not wrt:
                 return "unproven", "no model parameters found to optimise over"
+        # A right side that brings in a symbol the left side lacks cannot follow from it:
+        # that is a specialisation or a definition the prose gives, so ask for a hint.
+        new = sorted(_atoms(right) - _atoms(left), key=str)
+        if new:
+            name = latex(new[0][nt.i]) if isinstance(new[0], sp.IndexedBase) else latex(new[0])
+            return "unproven", (f"{name} appears on the right only and the document does not "
+                                f"define it; a hint such as <!-- xentsym: {name} = ... --> "
+                                f"would settle it")
         scope = DOC_SCOPE
         unknown_l = {a for a in _atoms(left) if scope.lookup(a) is None}
         unknown_r = {a for a in _atoms(right) if scope.lookup(a) is None}
-        lonely = sorted(map(str, unknown_r - unknown_l)) or sorted(map(str, unknown_l - unknown_r))
-        if lonely:
-            name = lonely[0]
-            return "unproven", (f"{name} appears on one side only and is defined nowhere; "
-                                f"say what it is with a hint such as "
-                                f"<!-- xentsym: {name} = ... -->")
         extra = [nt.Declaration(a, REAL) for a in unknown_l | unknown_r]
         if extra:
             scope = scope.extended(extra)
-        step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
+        step = Step(1, lhs, rhs, relation, "claim", "", "", given, (), wrt, sense)
         result = check_step(step, scope, self.options, self.worker)
         msg = ""
         if result.status == "refuted" and result.numeric.counterexample is not None:
@@ -157,6 +217,8 @@ class _Checker:
         return result.status, msg
 
     def chain(self, chain) -> None:
+        if chain.display.line != self._display_line:
+            self._after, self._display_line = self._display_line, chain.display.line
         steps = chain.steps
         first_key = _name_key(steps[0].lhs.text)
         for st in steps:
@@ -168,8 +230,9 @@ class _Checker:
                 if first_key not in self.definitions or len(steps) == 1:
                     self.definitions[first_key] = st.rhs.text
                     row.status = "defined"
-                    try:  # read the body anyway, for its warnings (missing brackets ...)
-                        self._read(st.rhs.text, st.rhs.line, st.rhs.column)
+                    try:  # read both sides: for warnings, and to substitute the name later
+                        self._learn(self._read(st.lhs.text, st.lhs.line, st.lhs.column),
+                                    self._read(st.rhs.text, st.rhs.line, st.rhs.column))
                     except XentsymError as exc:
                         row.message = f"the definition could not be read: {exc.message}"
                     continue
@@ -186,14 +249,17 @@ class _Checker:
                 row.status, row.message = "unparsed", exc.message
 
 
-def check_document(path: str, options: Options = Options()) -> DocReport:
-    """Read ``path`` and check every chain in it."""
+def check_document(path: str, options: Options = Options(), progress=None) -> DocReport:
+    """Read ``path`` and check every chain in it; ``progress(done, total)`` after each chain."""
     doc = docs.read_document(path)
     with Worker() as worker:
         checker = _Checker(doc, options, worker)
         checker.report.warnings += [(w.line, w.message) for w in docs.warnings(doc)]
-        for chain in docs.document_chains(doc):
+        chains = docs.document_chains(doc)
+        for done, chain in enumerate(chains, start=1):
             checker.chain(chain)
+            if progress is not None:
+                progress(done, len(chains))
     checker.report.warnings.sort(key=lambda w: w[0])
     return checker.report
 

@@ -77,7 +77,11 @@ def _parser() -> argparse.ArgumentParser:
 def _check_doc(args) -> int:
     from .checkdoc import check_document
     from .verify import Options
-    report = check_document(args.file, Options(args.samples, args.seed, args.timeout))
+    def progress(done, total):
+        print(f"\rchecking chain {done}/{total}", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+    report = check_document(args.file, Options(args.samples, args.seed, args.timeout),
+                            progress if sys.stderr.isatty() else None)
     print(report.to_json() if args.format == "json" else report.text())
     return EXIT_OK if report.ok() else EXIT_FAILED
 
