@@ -175,8 +175,14 @@ def section_cli(out: Report, repeats: int) -> dict:
     out()
     out(f"   ratio verify / import sympy: {ratio(t_verify, t_sympy)}   (target: at most 4x)")
     out(f"   executable: {' '.join(verify_cmd[:-2])}")
+    lecture = ROOT.parent / "shared" / "lecture" / "cross-entropy-lecture.md"
+    t_doc = None
+    if lecture.exists():
+        t_doc, doc_code = run_wall(cli_command() + ["check-doc", str(lecture)], repeats)
+        out(f"   xentsym check-doc <lecture> (exit {doc_code}): {secs(t_doc)}; "
+            f"ratio / import sympy: {ratio(t_doc, t_sympy)}   (target: at most 8x)")
     out()
-    return {"verify": t_verify, "sympy": t_sympy, "exit": code}
+    return {"verify": t_verify, "sympy": t_sympy, "exit": code, "check_doc": t_doc}
 
 
 # --------------------------------------------------------------------------- 2. numeric

@@ -41,7 +41,24 @@ class Scope:
         """The declaration of a Symbol, an IndexedBase or an Indexed (through its base)."""
         if isinstance(atom, sp.Indexed):
             atom = atom.base
-        return self._table.get(atom)
+        found = self._table.get(atom)
+        if found is None and isinstance(atom, sp.IndexedBase):
+            # SymPy rebuilds an IndexedBase without its assumptions (doit, subs): match the label.
+            found = self._by_label().get(atom.label)
+        return found
+
+    def _by_label(self) -> dict:
+        return {d.obj.label: d for d in self._table.values() if isinstance(d.obj, sp.IndexedBase)}
+
+    def canonical(self, expr: sp.Expr) -> sp.Expr:
+        """``expr`` with every indexed family replaced by the declared object of that label."""
+        labels = self._by_label()
+        swap = {}
+        for ix in expr.atoms(sp.Indexed):
+            decl = labels.get(ix.base.label)
+            if decl is not None and ix.base != decl.obj:
+                swap[ix.base] = decl.obj
+        return expr.xreplace(swap) if swap else expr
 
     def require(self, atom: sp.Basic) -> Declaration:
         """Like lookup, but a missing declaration is an error naming the symbol."""

@@ -71,14 +71,17 @@ class DerivationResult:
                 "status": self.status, "steps": [s.to_json() for s in self.steps]}
 
 
-def _sides(step: Step) -> tuple[sp.Expr, sp.Expr]:
+def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
     """Both sides with the step's definitions and specialisations substituted."""
-    return R.substitute(step.before, step.given), R.substitute(step.after, step.given)
+    lhs, rhs = R.substitute(step.before, step.given), R.substitute(step.after, step.given)
+    if scope is not None:
+        lhs, rhs = scope.canonical(lhs), scope.canonical(rhs)
+    return lhs, rhs
 
 
 def symbolic_task(step: Step, scope) -> SymbolicResult:
     """The symbolic check of one step (runs inside the worker process)."""
-    lhs, rhs = _sides(step)
+    lhs, rhs = _sides(step, scope)
     if step.relation == EQUAL:
         return symbolic.prove_equal(lhs, rhs, scope, step.given)
     if step.relation.is_optimiser:
@@ -88,7 +91,7 @@ def symbolic_task(step: Step, scope) -> SymbolicResult:
 
 def numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
     """The numeric check of one step."""
-    lhs, rhs = _sides(step)
+    lhs, rhs = _sides(step, scope)
     wrt = tuple(R.substitute(w, step.given) if not isinstance(w, sp.IndexedBase) else w
                 for w in step.wrt)
     if step.relation.is_optimiser:
