@@ -32,6 +32,7 @@ class Step:
     sense: str | None = None  # "min"/"max" of ``after``, for optimiser chains
     origin: tuple = ("", 0)  # (file, line) of the script line that made the step
     subject: tuple = ()  # expressions that fill the "{}" of the justification
+    certificate: sp.Expr | None = None  # for <=: equals after - before and is visibly >= 0
 
     @property
     def relation_key(self) -> str:
@@ -102,10 +103,10 @@ class Derivation:
         return sense
 
     def _add(self, after, relation, rule_name, text, text_zh, facts=(), conditions=(),
-             origin=("", 0), subject=()) -> "Derivation":
+             origin=("", 0), subject=(), certificate=None) -> "Derivation":
         step = Step(len(self.steps) + 1, self.current, after, relation, rule_name, text,
                     text_zh, self.given + tuple(facts), tuple(conditions), self.wrt,
-                    self._next_sense(relation), origin, tuple(subject))
+                    self._next_sense(relation), origin, tuple(subject), certificate)
         self.steps.append(step)
         return self
 
@@ -114,22 +115,40 @@ class Derivation:
         origin = _caller(2)
         with cond.using_scope(self.scope), cond.recording() as used:
             after = rule(self.current)
+            certificate = rule.certify(self.current) if rule.certify else None
         if after == self.current:
             unproved = [str(c) for c in used if not c.proved]
             why = f" (could not prove {'; '.join(unproved)})" if unproved else ""
             raise RuleError(f"derivation {self.name!r}: rule {rule.name} does not apply to "
                             f"{sp.sstr(self.current)}{why}", file=origin[0], line=origin[1])
         return self._add(after, relation or rule.relation, rule.name, rule.text, rule.text_zh,
-                         rule.facts(), [c for c in used if c.proved], origin, rule.subject)
+                         rule.facts(), [c for c in used if c.proved], origin, rule.subject,
+                         certificate)
 
     def claim(self, expr, because: str, because_zh: str = "",
-              relation: Relation = EQUAL) -> "Derivation":
-        """Assert the next expression yourself; the checks decide whether it holds."""
+              relation: Relation = EQUAL, certificate=None) -> "Derivation":
+        """Assert the next expression yourself; the checks decide whether it holds.
+
+        For ``<=`` a ``certificate`` (an expression equal to after - before that is visibly
+        non-negative) lets the symbolic check prove the step.
+        """
         return self._add(sp.sympify(expr), relation, "claim", because, because_zh or because,
-                         origin=_caller(2))
+                         origin=_caller(2), certificate=certificate)
 
     def __len__(self) -> int:
         return len(self.steps)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the steps as one ``aligned`` block."""
+        from .render import latex as tex
+        return f"$${tex.block(self, env='aligned')}$$"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: steps, reasons and a verdict per step (verifies the derivation now)."""
+        from .render import html
+        from .verify import verify
+        (result,) = verify([self])
+        return html.fragment(self, result)
 
 
 def _caller(depth: int) -> tuple:

@@ -89,7 +89,33 @@ class InformationContent(Quantity):
         return -sp.log(prob)
 
 
-QUANTITIES = (Entropy, CrossEntropy, KLDivergence, BinaryCrossEntropy, InformationContent)
+class LogGap(Quantity):
+    """t - 1 - log(t): never negative for t > 0 (the bound log t <= t - 1)."""
+
+    nargs = 1
+    latex_name = r"\operatorname{gap}"
+
+    def unfold(self):
+        (t,) = self.args
+        return t - 1 - sp.log(t)
+
+    def _latex(self, printer):
+        t = printer._print(self.args[0])
+        return rf"\left({t} - 1 - \log {t}\right)"
+
+
+class Sigmoid(Quantity):
+    """sigma(z) = 1 / (1 + exp(-z)), the logistic function."""
+
+    nargs = 1
+    latex_name = r"\sigma"
+
+    def unfold(self):
+        (z,) = self.args
+        return 1 / (1 + sp.exp(-z))
+
+
+QUANTITIES = (Entropy, CrossEntropy, KLDivergence, BinaryCrossEntropy, InformationContent, LogGap, Sigmoid)
 
 
 def unfold_all(expr: sp.Expr) -> sp.Expr:

@@ -16,9 +16,9 @@ from typing import Callable
 import sympy as sp
 
 from . import conditions as cond
-from .functions import Quantity, unfold_all
+from .functions import LogGap, Quantity, unfold_all
 from .notation import Y  # noqa: F401  (used by the doctests)
-from .relations import EQUAL, SAME_OPTIMUM, SWITCH_SENSE, Relation
+from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE, Relation
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Rule:
     params: tuple = field(default=())
     # Expressions named in the justification: "{}" in ``text`` marks where they go.
     subject: tuple = field(default=())
+    # For inequalities: before -> an expression equal to (after - before) that is visibly >= 0.
+    certify: Callable[[sp.Expr], sp.Expr] | None = None
 
     def __call__(self, expr: sp.Expr) -> sp.Expr:
         return self.fn(expr, **dict(self.params))
@@ -344,6 +346,47 @@ def cases(expr: sp.Expr, variable: sp.Symbol, values=(1, 0)) -> sp.Expr:
     return sp.Piecewise(*[(expr.subs(variable, v), sp.Eq(variable, v)) for v in values])
 
 
+def _log_bound_parts(expr: sp.Expr):
+    """For sum_i c_i log(t_i) with c_i > 0 (alone or as a term of a sum of terms): the
+    bounded expression and the certificate, else None."""
+    if isinstance(expr, sp.Add):
+        found = [(a, _log_bound_parts(a)) for a in expr.args]
+        if not any(parts for _, parts in found):
+            return None
+        return (sp.Add(*[parts[0] if parts else a for a, parts in found]),
+                sp.Add(*[parts[1] for _, parts in found if parts]))
+    if not isinstance(expr, sp.Sum):
+        return None
+    body = expr.function
+    logs = [f for f in sp.Mul.make_args(body) if isinstance(f, sp.log)]
+    if len(logs) != 1:
+        return None
+    (lg,) = logs
+    coeff = body / lg
+    t = lg.args[0]
+    if not (cond.positive(coeff) and cond.positive(t)):
+        return None
+    return (sp.Sum(coeff * (t - 1), *expr.limits),
+            sp.Sum(coeff * LogGap(t), *expr.limits))
+
+
+def log_bound(expr: sp.Expr) -> sp.Expr:
+    """sum c*log(t) -> sum c*(t - 1), an upper bound (log t <= t - 1 for t > 0, c > 0).
+
+    >>> from xentsym.notation import p, q, i, n
+    >>> log_bound(sp.Sum(p[i] * sp.log(q[i] / p[i]), (i, 1, n)))
+    Sum((-1 + q[i]/p[i])*p[i], (i, 1, n))
+    """
+    parts = _log_bound_parts(expr)
+    return expr if parts is None else parts[0]
+
+
+def log_bound_certificate(expr: sp.Expr) -> sp.Expr:
+    """The difference log_bound(expr) - expr as a sum of c*(t - 1 - log t) terms."""
+    parts = _log_bound_parts(expr)
+    return sp.S.Zero if parts is None else parts[1]
+
+
 def chain(*rules: "Rule") -> Callable[[sp.Expr], sp.Expr]:
     """Apply rules one after another (a rule program, as in SymPy's fu)."""
     def run(expr):
@@ -368,6 +411,9 @@ PUSH_CONSTANT = _rule("push-constant", push_constant, "move a constant into the 
                       "常数移入求和号内")
 DISTRIBUTE = _rule("distribute", distribute, "multiply out", "展开乘积")
 UNFOLD = _rule("definition", unfold, "by definition", "由定义")
+_T = sp.Symbol("t", positive=True)
+LOG_BOUND = replace(_rule("log-bound", log_bound, "{} for t > 0", "对 t > 0 有 {}", AT_MOST,
+                          (sp.Le(sp.log(_T), _T - 1),)), certify=log_bound_certificate)
 NEGATE = _rule("negate", negate, "maximising f is minimising -f", "最大化 f 等价于最小化 -f",
                SWITCH_SENSE)
 

@@ -86,6 +86,9 @@ def symbolic_task(step: Step, scope) -> SymbolicResult:
         return symbolic.prove_equal(lhs, rhs, scope, step.given)
     if step.relation.is_optimiser:
         return symbolic.prove_ranking(lhs, rhs, step.relation.order, step.wrt, scope, step.given)
+    if step.relation == AT_MOST:
+        cert = None if step.certificate is None else R.substitute(step.certificate, step.given)
+        return symbolic.prove_at_most(lhs, rhs, scope, step.given, cert)
     return SymbolicResult("unknown", message=f"no symbolic method for {step.relation.key}")
 
 

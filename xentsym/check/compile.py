@@ -7,6 +7,7 @@ from a document ever reaches the code that ``lambdify`` writes.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -132,6 +133,19 @@ class _Elementwise(_Node):
         return out
 
 
+def _comb(n, k):
+    n, k = np.broadcast_arrays(np.rint(n).astype(np.int64), np.rint(k).astype(np.int64))
+    return np.vectorize(lambda a, b: float(math.comb(a, b)) if 0 <= b <= a else 0.0)(n, k)
+
+
+def _factorial(n):
+    return np.vectorize(lambda a: float(math.factorial(a)))(np.rint(n).astype(np.int64))
+
+
+# NumPy has no binomial coefficient or factorial; these take whole-number arrays.
+_EXTRA = {"binomial": _comb, "factorial": _factorial}
+
+
 def _compile(expr: sp.Expr, bound: tuple) -> _Node:
     children: list[_Node] = []
     placeholders: dict = {}
@@ -153,7 +167,9 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
             return hole(e, lambda: _Leaf(e))
         if isinstance(e, AppliedUndef):
             raise NumericError(f"{e.func} is not defined, so it cannot be evaluated")
-        if isinstance(e, sp.Derivative) or isinstance(e, sp.Integral):
+        if isinstance(e, sp.Derivative):
+            return walk(e.doit())
+        if isinstance(e, sp.Integral):
             raise NumericError(f"cannot evaluate {type(e).__name__} numerically")
         if not e.args:
             return e
@@ -164,7 +180,7 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
         return children[0]
     args = list(placeholders.values())
     try:
-        fn = sp.lambdify(args, skeleton, modules="numpy")
+        fn = sp.lambdify(args, skeleton, modules=[_EXTRA, "numpy"])
     except Exception as exc:  # lambdify has no narrower error type
         raise NumericError(f"cannot compile {sp.sstr(expr)}: {exc}") from None
     return _Elementwise(fn, children)

@@ -34,13 +34,47 @@ class SymbolicResult:
 _LOGS = R.chain(R.LOG_OF_PRODUCT, R.LOG_PRODUCT, R.LOG_POWER)
 
 
+MAX_SWAP_LEVELS = 4  # nested sums up to this deep are put in a canonical order
+
+
+def _nest(expr: sp.Expr) -> tuple[list, sp.Expr]:
+    """The limits of a nest of sums (or of products), outermost first, and the innermost body."""
+    levels = []
+    kind = type(expr)
+    while isinstance(expr, kind):
+        levels += list(reversed(expr.limits))  # Sum(f, inner, outer): the first is innermost
+        expr = expr.function
+    return levels, expr
+
+
+def _swappable(levels: list) -> bool:
+    """Independent, finite-looking limits: the nested sums may be taken in any order."""
+    bound = {var for var, _, _ in levels}
+    return 1 < len(levels) <= MAX_SWAP_LEVELS and all(
+        not ((lo.free_symbols | hi.free_symbols) & bound) and not lo.has(sp.oo, -sp.oo, sp.zoo)
+        and not hi.has(sp.oo, -sp.oo, sp.zoo) for _, lo, hi in levels)
+
+
 def _canonical_indices(expr: sp.Expr, depth: int = 0) -> sp.Expr:
-    """Rename bound indices by nesting depth, so Sum over i equals the same Sum over n."""
-    if isinstance(expr, (sp.Sum, sp.Product)) and len(expr.limits) == 1:
-        (var, lo, hi), = expr.limits
-        fresh = sp.Symbol(f"_j{depth}", integer=True)
-        body = _canonical_indices(expr.function.xreplace({var: fresh}), depth + 1)
-        return expr.func(body, (fresh, lo, hi))
+    """Rename bound indices by nesting depth, so Sum over i equals the same Sum over n.
+
+    A nest of finite sums (or products) whose limits do not depend on each other is a sum
+    over a product of ranges, so its order is immaterial: every order is tried and the
+    smallest result (in SymPy's sort order) is kept, so sum_i sum_k and sum_k sum_i meet.
+    """
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        levels, body = _nest(expr)
+        orders = itertools.permutations(levels) if _swappable(levels) else [levels]
+        best = None
+        for order in orders:
+            fresh = [sp.Symbol(f"_j{depth + r}", integer=True) for r in range(len(order))]
+            renamed = body.xreplace({var: f for (var, _, _), f in zip(order, fresh)})
+            out = _canonical_indices(renamed, depth + len(order))
+            for f, (_, lo, hi) in reversed(list(zip(fresh, order))):
+                out = expr.func(out, (f, lo, hi))
+            if best is None or sp.default_sort_key(out) < sp.default_sort_key(best):
+                best = out
+        return best
     if not expr.args or expr.is_Atom:
         return expr
     return expr.func(*[_canonical_indices(a, depth) for a in expr.args])
@@ -63,11 +97,38 @@ def _simplex_facts(expr: sp.Expr, scope: Scope, fixed: dict) -> dict:
     return subs
 
 
+def _domain_sums(expr: sp.Expr, scope: Scope) -> sp.Expr:
+    """Sums the domains decide: a distribution (or one-hot row) summed over its axis is 1,
+    and a summand free of the index is counted: sum_{i=1}^n c = n c."""
+    def simplex(e):
+        (var, lo, hi), = e.limits if len(e.limits) == 1 else ((None, None, None),)
+        body = e.function
+        if var is None or not isinstance(body, sp.Indexed) or lo != 1:
+            return False
+        decl = scope.lookup(body)
+        return (decl is not None and decl.domain.axis_rule is not None and decl.over
+                and body.indices[-1] == var and hi == decl.over[-1]
+                and all(not ix.has(var) for ix in body.indices[:-1]))
+
+    def go(e):
+        if simplex(e):
+            cond.fact(e, "= 1")
+            return sp.S.One
+        inner = {lim[0] for lim in e.limits}
+        if not (e.function.free_symbols & inner):
+            return e.doit(deep=False)
+        return e
+    return expr.replace(lambda e: isinstance(e, sp.Sum), go)
+
+
 def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Expr:
     """A canonical form in which equal expressions (on the domains) usually coincide."""
     fixed = fixed or {}
     with cond.using_scope(scope):
-        e = R.expand_finite_sums(unfold_all(expr))
+        e = unfold_all(expr)
+        if e.has(sp.Derivative):
+            e = unfold_all(e.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit()))
+        e = R.expand_finite_sums(e)
         facts = _simplex_facts(e, scope, fixed)
         if facts:
             e = e.xreplace(facts)
@@ -78,6 +139,7 @@ def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Ex
             e = R.pull_constant(R.split_sum(e))
             if e == before:
                 break
+        e = _domain_sums(e, scope)
         return sp.expand(_canonical_indices(e), log=False, power_base=False, power_exp=False)
 
 
@@ -96,12 +158,23 @@ def _fixed_sizes(given) -> dict:
 
 
 def _zero(diff: sp.Expr) -> str:
-    """'zero', 'nonzero' (a constant that is not 0), or 'open'."""
+    """'zero', 'nonzero' (a constant shown to differ from 0), or 'open'.
+
+    A constant is called nonzero only when 30 digits of it are certain: evalf's strict mode
+    refuses an exact zero that SymPy leaves unsimplified, such as log(6) - log(2) - log(3),
+    which a plain evalf returns as a tiny "0.e-165" that compares unequal to 0. NaN and
+    complex infinity are undefined, not nonzero.
+    """
     if diff == 0:
         return "zero"
+    if diff.is_Rational:
+        return "nonzero"
     if not diff.free_symbols and not diff.atoms(sp.Sum, sp.Product):
-        value = diff.evalf(30)
-        if value.is_Number and value != 0:
+        try:
+            value = diff.evalf(30, strict=True)
+        except Exception:  # PrecisionExhausted, or anything evalf cannot do: no verdict
+            return "open"
+        if value.is_Number and value.is_finite and value != 0:
             return "nonzero"
     return "open"
 
@@ -110,9 +183,14 @@ def prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> SymbolicR
     """Prove lhs = rhs on the domains, or find that their difference is a nonzero constant."""
     fixed = _fixed_sizes(given)
     with cond.recording() as used:
-        verdict = _zero(normal_form(lhs - rhs, scope, fixed))
+        diff = normal_form(lhs - rhs, scope, fixed)
+        verdict = _zero(diff)
         if verdict == "zero":
             return SymbolicResult("proved", "the normal form of lhs - rhs is 0", tuple(used))
+        if not diff.has(sp.Sum, sp.Product) and sp.cancel(sp.together(diff)) == 0:
+            # Exact rational-function arithmetic (in exp, log, ... as generators).
+            return SymbolicResult("proved", "lhs - rhs cancels to 0 as a rational function",
+                                  tuple(used))
         finite = _finite_scalars((lhs, rhs), scope)
         cases = list(itertools.product(*[scope.require(s).domain.values for s in finite]))
         if finite and len(cases) <= MAX_CASES:
@@ -168,3 +246,45 @@ def prove_ranking(before: sp.Expr, after: sp.Expr, order: int, wrt, scope: Scope
                                   f"the scale factor {sp.sstr(c)} has the wrong sign")
         return SymbolicResult("unknown", "", tuple(used),
                               f"the sign of the scale factor {sp.sstr(c)} is not proved")
+
+
+def nonnegative(expr: sp.Expr, scope: Scope) -> bool:
+    """A structural proof that ``expr`` >= 0: sums and products of parts the domains make
+    non-negative, and the named gap t - 1 - log t for t > 0."""
+    from ..functions import KLDivergence, LogGap
+    if isinstance(expr, LogGap):
+        return cond.positive(expr.args[0])
+    if isinstance(expr, KLDivergence):
+        # Gibbs' inequality, itself derived in derivations/gibbs_inequality.py.
+        cond.fact(expr, ">= 0")
+        return True
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        return all(nonnegative(a, scope) for a in expr.args)
+    if isinstance(expr, sp.Sum):
+        return nonnegative(expr.function, scope)
+    if expr.is_Number:
+        return bool(expr >= 0)
+    return cond.sign_of(expr, scope) > 0 or bool(expr.is_nonnegative)
+
+
+def prove_at_most(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=(),
+                  certificate: sp.Expr | None = None) -> SymbolicResult:
+    """Prove lhs <= rhs: rhs - lhs equals a certificate that is visibly non-negative."""
+    fixed = _fixed_sizes(given)
+    with cond.recording() as used:
+        candidates = [certificate] if certificate is not None else []
+        candidates.append(rhs - lhs)
+        for cert in candidates:
+            if not nonnegative(cert, scope):
+                continue
+            same = cert is rhs - lhs or normal_form(rhs - lhs - cert, scope, fixed) == 0
+            if same:
+                how = "rhs - lhs equals a sum of non-negative terms"
+                return SymbolicResult("proved", how, tuple(used))
+        diff = normal_form(rhs - lhs, scope, fixed)
+        if _zero(diff) == "zero" or (diff.is_Number and diff >= 0):
+            return SymbolicResult("proved", "rhs - lhs is a non-negative constant", tuple(used))
+        if diff.is_Number and diff < 0:
+            return SymbolicResult("disproved", "", tuple(used), "rhs - lhs is negative")
+    return SymbolicResult("unknown", "", tuple(used),
+                          "no certificate that rhs - lhs is non-negative")

@@ -57,7 +57,7 @@ def rows(d: Derivation, lang: str = "en") -> list[str]:
             out.append(rf"&= {ARG[s.sense]}_{{{param}}} {latex(s.after)} && {why}")
         else:
             left = latex(d.start) if not out else ""
-            out.append(rf"{left} &= {latex(s.after)} && {why}")
+            out.append(rf"{left} &{s.relation.latex} {latex(s.after)} && {why}")
         sense = s.sense
     return out
 

@@ -64,7 +64,8 @@ class XentLatexPrinter(LatexPrinter):
             return (2, 0)
         if f.has(sp.log) and not isinstance(f, sp.Pow):
             return (1, 0)
-        return (0, int(isinstance(f, sp.Pow) and isinstance(f.base, sp.Add)))
+        return (0, int(isinstance(f, sp.Add)
+                       or (isinstance(f, sp.Pow) and isinstance(f.base, sp.Add))))
 
     def _print_Mul(self, expr):
         coeff, rest = expr.as_coeff_Mul()
@@ -80,8 +81,10 @@ class XentLatexPrinter(LatexPrinter):
         num.sort(key=self._order)
         body = " ".join(self._factor(f) for f in num)
         if coeff.is_Rational and (coeff.q != 1 or den):
-            den_tex = " ".join(self._factor(d) for d in
-                               ([sp.Integer(coeff.q)] if coeff.q != 1 else []) + den)
+            dens = ([sp.Integer(coeff.q)] if coeff.q != 1 else []) + den
+            # A lone denominator needs no brackets: \frac{1}{1 + e^{-z}}.
+            den_tex = self._print(dens[0]) if len(dens) == 1 else \
+                " ".join(self._factor(d) for d in dens)
             if not num:
                 return rf"{sign}\frac{{{coeff.p}}}{{{den_tex}}}"
             if any(isinstance(f, (sp.Sum, sp.Product)) for f in num) or coeff.p != 1:
@@ -94,8 +97,10 @@ class XentLatexPrinter(LatexPrinter):
     def _print_Add(self, expr, order=None):
         terms = list(expr.as_ordered_terms())
         # Keep terms with logs of 1 - x after the plain ones: y log yhat + (1 - y) log(1 - yhat).
-        # Numbers first: 1 - p, not -p + 1.
-        terms.sort(key=lambda t: (not t.is_Number, sp.count_ops(t) if t.has(sp.log) else 0))
+        # Positive numbers first (1 - p, not -p + 1), negative ones last (t - 1).
+        terms.sort(key=lambda t: (0 if t.is_Number and t > 0 else 2 if t.is_Number else 1,
+                                  sp.count_ops(t) if t.has(sp.log) else 0,
+                                  t.could_extract_minus_sign()))
         out = ""
         for j, term in enumerate(terms):
             tex = self._print(term)
