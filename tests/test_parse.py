@@ -20,8 +20,10 @@ from xentsym.check.symbolic import prove_equal
 from xentsym.errors import ParseError
 from xentsym.formulas import FORMULAS
 from xentsym.functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
-                               KLDivergence)
-from xentsym.parse import (MAX_DEPTH, MAX_LENGTH, Chain, Objective, ParseWarning, parse,
+                               KLDivergence, Sigmoid)
+from xentsym.notation import Declaration
+from xentsym.domains import ONE_HOT, PROBABILITY, REAL, SIZE
+from xentsym.parse import (MAX_DEPTH, MAX_LENGTH, Chain, Objective, ParseWarning, bind, parse,
                            parse_chain, parse_objective, parse_relation, parse_with_warnings)
 
 LECTURE_FILE = Path(__file__).resolve().parents[1].parent / "shared" / "lecture" / \
@@ -265,12 +267,176 @@ NOTATION = [
     (r"z", sp.Symbol("z", real=True)),
     (r"2^{10} x", 1024 * nt.x),
     (r"0.5 x", sp.Rational(1, 2) * nt.x),
+    # binomial coefficients, the sigmoid, exponentials of logits
+    (r"\binom{m}{x}", sp.binomial(sp.Symbol("m", real=True), nt.x)),
+    (r"p^{x} {\binom{1}{x}} \left(1 - p\right)^{1 - x}",
+     sp.binomial(1, nt.x) * nt.p_success**nt.x * (1 - nt.p_success)**(1 - nt.x)),
+    (r"\binom{4}{2}", sp.Integer(6)), (r"\dbinom{n}{2}", sp.binomial(n, 2)),
+    (r"\sigma(z)", Sigmoid(sp.Symbol("z", real=True))),
+    (r"\sigma(z) - Y", Sigmoid(sp.Symbol("z", real=True)) - nt.Y),
+    (r"\sigma", sp.Symbol("sigma", real=True)),  # without brackets: just the letter
+    (r"H(Y, \sigma(z))", BinaryCrossEntropy(nt.Y, Sigmoid(sp.Symbol("z", real=True)))),
+    (r"e^{z_{1}}", sp.exp(sp.IndexedBase("z", real=True)[1])),
+    (r"\frac{e^{z_{1}}}{e^{z_{1}} + e^{z_{2}}}",
+     sp.exp(sp.IndexedBase("z", real=True)[1])
+     / (sp.exp(sp.IndexedBase("z", real=True)[1]) + sp.exp(sp.IndexedBase("z", real=True)[2]))),
+    # Gibbs' inequality and the entropy bound
+    (r"\left(t - 1 - \log t\right)",
+     sp.Symbol("t", real=True) - 1 - log(sp.Symbol("t", real=True))),
+    (r"\frac{1}{n p(x_{i})}", 1 / (n * p[i])), (r"\log n", log(n)),
+    (r"\log n + \sum_{i=1}^{n} p(x_{i}) \log\left(\frac{1}{n p(x_{i})}\right)",
+     log(n) + sp.Sum(p[i] * log(1 / (n * p[i])), (i, 1, n))),
+    # information content of a product of probabilities
+    (r"I(a b)", InformationContent(sp.Symbol("a", real=True) * sp.Symbol("b", real=True))),
+    (r"I(a) + I(b)", InformationContent(sp.Symbol("a", real=True))
+     + InformationContent(sp.Symbol("b", real=True))),
 ]
 
 
 @pytest.mark.parametrize("latex,expected", NOTATION, ids=[t for t, _ in NOTATION])
 def test_notation(latex, expected):
     assert parse(latex) == expected
+
+
+# --------------------------------------------------------------------------------------
+# Derivatives
+# --------------------------------------------------------------------------------------
+_x, _z = nt.x, sp.Symbol("z", real=True)
+_zs, _ts = sp.IndexedBase("z", real=True), sp.IndexedBase("t", real=True)
+DERIVATIVES = [
+    (r"\frac{d}{d p} \left(- p \log p - \left(1 - p\right) \log\left(1 - p\right)\right)",
+     sp.Derivative(-nt.p_success * log(nt.p_success)
+                   - (1 - nt.p_success) * log(1 - nt.p_success), nt.p_success)),
+    (r"\frac{\partial}{\partial z} H(Y, \sigma(z))",
+     sp.Derivative(BinaryCrossEntropy(nt.Y, Sigmoid(_z)), _z)),
+    (r"\frac{\partial}{\partial z_{1}} \left(- t_{1} \log\left(\frac{e^{z_{1}}}{e^{z_{1}} + "
+     r"e^{z_{2}}}\right)\right)",
+     sp.Derivative(-_ts[1] * log(sp.exp(_zs[1]) / (sp.exp(_zs[1]) + sp.exp(_zs[2]))), _zs[1])),
+    # the operator takes the whole product after it, as the printer writes it
+    (r"\frac{d}{d x} 2 x", sp.Derivative(2 * _x, _x)),
+    (r"2 \frac{d}{d x} x z + 1", 2 * sp.Derivative(_x * _z, _x) + 1),
+    (r"\left(\frac{d}{d x} x\right) z", sp.Derivative(_x, _x) * _z),
+    (r"\frac{d}{dp} \log p - 1", sp.Derivative(log(nt.p_success), nt.p_success) - 1),
+    (r"\frac{d^{2}}{d x^{2}} x^{3}", sp.Derivative(_x**3, (_x, 2))),
+    (r"\frac{d^2}{dx^2} x^{3}", sp.Derivative(_x**3, (_x, 2))),
+    (r"\frac{\partial^{2}}{\partial z\partial x} x z", sp.Derivative(_x * _z, _x, _z)),
+    (r"\frac{\mathrm{d}}{\mathrm{d} \theta} \theta^{2}",
+     sp.Derivative(nt.theta**2, nt.theta)),
+    (r"\dfrac{d}{d\,x} x", sp.Derivative(_x, _x)),
+]
+
+
+@pytest.mark.parametrize("latex,expected", DERIVATIVES, ids=[t for t, _ in DERIVATIVES])
+def test_derivatives(latex, expected):
+    value = parse(latex)
+    assert value == expected
+    assert value.atoms(sp.Derivative)  # unevaluated
+
+
+def test_derivative_printer_output_reads_back():
+    printer = pytest.importorskip("xentsym.render.printer")
+    y_ = sp.Symbol("y", real=True)
+    for expr in [sp.Derivative(_x**2 * y_**3, _x, 2, y_), sp.Derivative(2 * _x, _x),
+                 sp.Derivative(log(_x), _x) * y_, sp.Derivative(_x * y_, _x) ** 2,
+                 -sp.Derivative(_x * y_, _x), sp.Derivative(sp.exp(_zs[1]) * _ts[2], _zs[1]),
+                 sp.Derivative(sp.Sum(p[i] * log(q[i]), (i, 1, n)), q[1]),
+                 sp.Derivative(sp.binomial(n, 2) * Sigmoid(_z), _z)]:
+        text = printer.latex(expr)
+        assert parse(text) == expr, text
+
+
+def test_a_fraction_that_only_looks_like_a_derivative_stays_a_fraction():
+    d = sp.IndexedBase("d", real=True)
+    assert parse(r"\frac{d_1}{d_2}") == d[1] / d[2]
+    assert parse(r"\frac{d}{2 d}") == sp.Rational(1, 2)
+    assert parse(r"\frac{d}{d (x + 1)}") == 1 / (nt.x + 1)
+
+
+DERIVATIVES_REFUSED = [  # (latex, column, part of the message)
+    (r"\frac{dy}{dx}", 7, "write a derivative"),
+    (r"\frac{dy}{dx} x", 7, "write a derivative"),
+    (r"\frac{d}{dx}", 1, "ends with an operator"),
+    (r"\frac{d}{d x} + 1", 15, "brackets"),
+    (r"\frac{d}{d x} -x", 15, "brackets"),
+    (r"\frac{\partial}{\partial 2} x", 17, "variable is missing"),
+    (r"\frac{\partial}{\partial} x", 17, "variable is missing"),
+    (r"\frac{\partial}{\partial x d y} x", 28, r"needs \partial"),
+    (r"\frac{d}{d e} x", 12, "with respect to a variable, not E"),
+    (r"\frac{d}{d \pi} x", 12, r"not \pi"),
+    (r"\frac{\partial}{\partial x(1)} x", 27, r"needs \partial"),
+    (r"\frac{d^{2}}{d x} x", 1, "order"),
+    (r"\frac{d^{x}}{d x} x", 8, "whole number"),
+    (r"\frac{d^{20}}{d x^{20}} x", 1, "order above"),
+    (r"\partial x", 1, r"\partial is only read"),
+    (r"\frac{\partial}{d x} x", 7, r"\partial"),
+    (r"\nabla x", 1, r"\nabla"),
+]
+
+
+@pytest.mark.parametrize("latex,column,message", DERIVATIVES_REFUSED,
+                         ids=[b[0] for b in DERIVATIVES_REFUSED])
+def test_bad_derivatives_are_located_parse_errors(latex, column, message):
+    with pytest.raises(ParseError) as info:
+        parse(latex)
+    err = info.value
+    assert err.column is not None
+    if column is not None:
+        assert err.column == column, err.message
+    assert message in err.message
+
+
+def test_binomial_and_sigmoid_limits():
+    with pytest.raises(ParseError) as info:
+        parse(r"\binom{1000}{500}")
+    assert "binomial" in info.value.message and info.value.column == 1
+    with pytest.raises(ParseError) as info:
+        parse(r"\binom{m}{10^{40}}")
+    assert "binomial" in info.value.message
+    with pytest.raises(ParseError) as info:
+        parse(r"x + \binom{m}")
+    assert "missing" in info.value.message and info.value.column == 5
+    with pytest.raises(ParseError) as info:
+        parse(r"\sigma(a, b)")
+    assert "sigmoid" in info.value.message
+
+
+def test_relations_of_the_entropy_bound():
+    t = sp.Symbol("t", real=True)
+    assert parse_relation(r"\log t \le t - 1") == (log(t), "<=", t - 1)
+    assert parse_relation(r"H(p) \le \log n") == (Entropy(p), "<=", log(n))
+
+
+# --------------------------------------------------------------------------------------
+# bind: names read from text, bound to a derivation's declarations
+# --------------------------------------------------------------------------------------
+def test_bind_maps_names_to_the_declared_objects():
+    a, b = sp.Symbol("a", positive=True), sp.Symbol("b", positive=True)
+    m = sp.Symbol("m", integer=True, positive=True)
+    labels = sp.IndexedBase(sp.Symbol("t", real=True))  # declared without assumptions
+    scope = nt.LECTURE.extended([Declaration(a, PROBABILITY), Declaration(b, PROBABILITY),
+                                 Declaration(m, SIZE), Declaration(labels, ONE_HOT, (K,))])
+    assert bind(parse(r"I(a b)"), scope) == InformationContent(a * b)
+    assert bind(parse(r"\binom{m}{x}"), scope) == sp.binomial(m, nt.x)
+    assert bind(parse(r"t_{1} + t_{2}"), scope) == labels[1] + labels[2]
+    # without bind the names are other objects, and the proof fails
+    assert prove_equal(parse(r"- \log a"), -log(a), scope).status != "proved"
+    assert prove_equal(bind(parse(r"- \log a"), scope), -log(a), scope).status == "proved"
+    # lecture names already are the declared objects; bound indices are left alone
+    assert bind(parse(r"\sum_{i=1}^{n} p(x_i)"), scope) == sp.Sum(p[i], (i, 1, n))
+    obj = bind(parse_objective(r"\arg\max_{a} \log a"), scope)
+    assert obj.wrt == (a,) and obj.expr == log(a)
+
+
+def test_bind_leaves_family_labels_and_ambiguous_names_alone():
+    zs = sp.IndexedBase(sp.Symbol("z", real=True), real=True)
+    z_positive = sp.Symbol("z", positive=True)
+    scope = nt.LECTURE.extended([Declaration(z_positive, PROBABILITY),
+                                 Declaration(zs, REAL, (K,))])
+    value = bind(parse(r"z + z_{1}"), scope)
+    assert value == z_positive + zs[1]  # the family's label stays a real z
+    two = nt.LECTURE.extended([Declaration(sp.Symbol("c", positive=True), PROBABILITY),
+                               Declaration(sp.Symbol("c", integer=True), SIZE)])
+    assert bind(parse("c"), two) == sp.Symbol("c", real=True)  # ambiguous: unchanged
 
 
 def test_printer_output_reads_back():
@@ -436,7 +602,8 @@ def test_big_but_harmless_input_is_fast():
 
 def test_random_fragments_never_escape_as_other_exceptions():
     rng = random.Random(1234)
-    sources = [f.latex for f in FORMULAS.values()] + [p.values[0] for p in DISPLAY]
+    sources = [f.latex for f in FORMULAS.values()] + [p.values[0] for p in DISPLAY] + \
+        [latex for latex, _ in DERIVATIVES]
     for _ in range(250):
         src = rng.choice(sources)
         a, b = sorted(rng.sample(range(len(src) + 1), 2))
@@ -513,7 +680,8 @@ def test_text_is_never_evaluated(monkeypatch, capfd):
     assert [c[0] for c in calls] == ["sympify", "parse_expr", "eval"]
     calls.clear()
 
-    texts = HOSTILE + [f.latex for f in FORMULAS.values()] + [p.values[0] for p in DISPLAY]
+    texts = HOSTILE + [f.latex for f in FORMULAS.values()] + [p.values[0] for p in DISPLAY] + \
+        [latex for latex, _ in DERIVATIVES] + [r"\binom{m}{x} \sigma(z)"]
     for text in texts:
         try:
             parse_chain(text)

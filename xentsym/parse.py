@@ -35,9 +35,21 @@ Reading choices of the lecture (each one a documented rule, not a guess)
   ``b_i`` uses the summation index is read as ``\sum_{i} (a_i + b_i)``, with a warning that
   brackets are missing.
 * ``y^{(i)}``, ``\hat{y}^{(i)}`` are sample ``i`` (an index, not a power).
+* ``\frac{d}{d p} f`` and ``\frac{\partial}{\partial z_{1}} f`` (also ``\frac{d^{2}}{d x^{2}}``,
+  ``\frac{\partial^{2}}{\partial y \partial x}``) are an unevaluated ``Derivative`` with
+  respect to the names in the denominator, resolved as everywhere else (``z_{1}`` is entry 1
+  of the family ``z``). Like ``\log`` without brackets, the operator takes the whole product
+  that follows (``\frac{d}{d x} 2 x`` is the derivative of ``2 x``), which is how the printer
+  writes it: a derivative that is itself a factor is printed in brackets. ``\partial`` is
+  refused anywhere else, and ``\frac{dy}{dx}`` is refused rather than read as a fraction.
+* ``\binom{m}{x}`` is ``binomial(m, x)``; ``\sigma(z)`` is the logistic sigmoid
+  (``Sigmoid``), so ``H(Y, \sigma(z))`` is the binary cross-entropy of a label and a sigmoid.
+* Names without a table entry become real ``Symbol``/``IndexedBase`` objects; :func:`bind`
+  maps them onto the declarations of a derivation's scope (``m`` declared as a positive
+  integer, a family ``t`` declared with other assumptions) before comparing.
 
 Public API: :func:`parse`, :func:`parse_with_warnings`, :func:`parse_relation`,
-:func:`parse_objective`, :func:`parse_chain`; :class:`Objective`, :class:`Chain`,
+:func:`parse_objective`, :func:`parse_chain`, :func:`bind`; :class:`Objective`, :class:`Chain`,
 :class:`ParseWarning`; errors are :class:`xentsym.errors.ParseError`.
 """
 from __future__ import annotations
@@ -51,10 +63,10 @@ import sympy as sp
 from . import notation as nt
 from .errors import ParseError
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
-                        KLDivergence)
+                        KLDivergence, Sigmoid)
 
 __all__ = ["parse", "parse_with_warnings", "parse_relation", "parse_objective",
-           "parse_chain", "Objective", "Chain", "ParseWarning", "ParseError",
+           "parse_chain", "bind", "Objective", "Chain", "ParseWarning", "ParseError",
            "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_DIGITS"]
 
 # --------------------------------------------------------------------------------------
@@ -67,6 +79,7 @@ MAX_EXPONENT = 1000  # largest |integer exponent| accepted
 MAX_DIGITS = 2000  # largest number (in decimal digits) any step may create
 MAX_FACTORIAL = 500  # largest integer whose factorial is computed
 MAX_TERM_ATOMS = 200  # atoms in one flat product handed to latex2sympy2
+MAX_DERIVATIVE_ORDER = 10  # highest total order of a derivative
 
 # --------------------------------------------------------------------------------------
 # Notation tables
@@ -98,6 +111,8 @@ GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta va
     kappa lambda mu nu xi rho varrho sigma tau upsilon phi varphi chi psi omega Gamma Delta
     Theta Lambda Xi Sigma Upsilon Phi Psi Omega ell""".split())
 CONSTANT_MACROS: dict[str, sp.Expr] = {r"\pi": sp.pi, r"\infty": sp.oo}
+FRACTION_MACROS = frozenset({r"\frac", r"\dfrac", r"\tfrac"})
+BINOMIAL_MACROS = frozenset({r"\binom", r"\dbinom", r"\tbinom"})
 ACCENTS = {r"\hat": "hat", r"\widehat": "hat", r"\bar": "bar", r"\overline": "bar",
            r"\tilde": "tilde", r"\widetilde": "tilde"}
 NAME_MACROS = frozenset({r"\mathcal", r"\mathrm", r"\mathit", r"\text", r"\textrm",
@@ -125,7 +140,7 @@ REJECTED: dict[str, str] = {
     r"\equiv": r"\equiv is not supported; use =",
     r"\cong": r"\cong is not supported",
     r"\nabla": r"gradients (\nabla) are not supported",
-    r"\partial": r"derivatives (\partial) are not supported",
+    r"\partial": r"\partial is only read in a derivative \frac{\partial}{\partial x} f",
     r"\int": "integrals are not supported", r"\iint": "integrals are not supported",
     r"\oint": "integrals are not supported", r"\lim": "limits are not supported",
     r"\in": r"set membership (\in) is not supported",
@@ -458,6 +473,62 @@ def _arg_nodes(nodes: list, k: int, what: str, at: int) -> list:
     raise _Fail(f"{what} has an unreadable argument", node.start)
 
 
+def _starts_name(node) -> bool:
+    """A letter, a Greek letter, an accent or \\mathrm{..}-like name: where a name begins."""
+    if not isinstance(node, Tok):
+        return False
+    if node.kind == "letter":
+        return True
+    return node.kind == "macro" and (node.text[1:] in GREEK or node.text in ACCENTS
+                                     or node.text in NAME_MACROS)
+
+
+def _derivative_sign(node) -> str | None:
+    """'d' for d or \\mathrm{d}, 'partial' for \\partial, else None."""
+    if _is_letter(node, "d") or (_is_macro(node, r"\mathrm", r"\text", r"\mathit")
+                                 and node.arg.strip() == "d"):
+        return "d"
+    if _is_macro(node, r"\partial"):
+        return "partial"
+    return None
+
+
+def _brace_children(node) -> list:
+    """The children of a brace group (or the node alone), without spacing macros."""
+    nodes = node.children if isinstance(node, Group) and node.kind == "brace" else [node]
+    return [t for t in nodes if not _is_macro(t, *SPACING)]
+
+
+def _is_derivative(nodes: list, k: int) -> bool:
+    """Whether the \\frac at nodes[k] is a derivative operator \\frac{d}{d x}.
+
+    \\partial over \\partial always is (it means nothing else). d over d is when the
+    numerator is d, d^{n} or d followed by a name (Leibniz's dy/dx, refused later) and the
+    denominator is d followed by a name or a macro (\\pi is refused later):
+    \\frac{d_1}{d_2} and \\frac{d}{d (x + 1)} stay fractions.
+    """
+    if k + 2 >= len(nodes):
+        return False
+    num, den = _brace_children(nodes[k + 1]), _brace_children(nodes[k + 2])
+    if not num or not den:
+        return False
+    sign = _derivative_sign(num[0])
+    if sign is None or _derivative_sign(den[0]) != sign:
+        return False
+    if sign == "partial":
+        return True
+    return ((len(num) == 1 or _is_char(num[1], "^") or _starts_name(num[1]))
+            and len(den) >= 2 and (_starts_name(den[1]) or _is_macro(den[1])))
+
+
+def _is_operator(nodes: list, k: int) -> bool:
+    """A derivative whose numerator is d, d^{n} (not dy): it still needs its operand."""
+    if not _is_derivative(nodes, k):
+        return False
+    num = _brace_children(nodes[k + 1])
+    return len(num) == 1 or _is_char(num[1], "^")
+
+
 def _mentions(nodes: list, letter: str) -> bool:
     for node in nodes:
         if isinstance(node, Tok) and node.kind == "letter" and node.text == letter:
@@ -617,7 +688,10 @@ class _Reader:
             return j - k, True
         if _is_macro(node, r"\exp"):
             return 1, True
-        if _is_macro(node, r"\frac", r"\dfrac", r"\tfrac"):
+        if _is_macro(node, *FRACTION_MACROS):
+            # a derivative operator still needs its operand
+            return min(3, n - k), _is_operator(nodes, k)
+        if _is_macro(node, *BINOMIAL_MACROS):
             return min(3, n - k), False
         if _is_macro(node, r"\sqrt"):
             j = k + 1
@@ -706,7 +780,17 @@ class _Reader:
             elif m in CONSTANT_MACROS:
                 hold(CONSTANT_MACROS[m], node.start)
                 k += 1
-            elif m in (r"\frac", r"\dfrac", r"\tfrac"):
+            elif m in FRACTION_MACROS and _is_derivative(nodes, k):
+                hold(self.derivative(nodes, k, ctx), node.start)
+                k = n  # the operand runs to the end of the term
+            elif m in BINOMIAL_MACROS:
+                top = _arg_nodes(nodes, k + 1, m, node.start)
+                bottom = _arg_nodes(nodes, k + 2, m, node.start)
+                hold(self.binomial(self.expression(top, ctx, _start(top, node.start)),
+                                   self.expression(bottom, ctx, _start(bottom, node.start)),
+                                   node.start), node.start)
+                k += 3
+            elif m in FRACTION_MACROS:
                 num = _arg_nodes(nodes, k + 1, m, node.start)
                 den = _arg_nodes(nodes, k + 2, m, node.start)
                 parts.append((r"\frac{", node.start))
@@ -792,6 +876,81 @@ class _Reader:
             if _is_letter(t, "T") or _is_macro(t, r"\top", r"\intercal") or (
                     _is_macro(t, r"\mathrm", r"\mathsf", r"\text") and t.arg.strip() == "T"):
                 raise _Fail("transposes (^T, ^\\top) are not supported", at)
+
+    def derivative(self, nodes: list, k: int, ctx: _Ctx) -> sp.Derivative:
+        r"""\frac{d}{d x} rest, \frac{\partial^{2}}{\partial y \partial x} rest -> Derivative."""
+        node = nodes[k]
+        num, den = _brace_children(nodes[k + 1]), _brace_children(nodes[k + 2])
+        sign = _derivative_sign(num[0])
+        written = "d" if sign == "d" else r"\partial"
+        order = None
+        if len(num) == 3 and _is_char(num[1], "^"):
+            order = self._derivative_order(_brace_children(num[2]), num[1].start)
+        elif len(num) != 1:
+            raise _Fail(rf"write a derivative as \frac{{{written}}}{{{written} x}} f (the "
+                        f"numerator holds only {written} or {written}^{{n}})", num[0].start)
+        variables: list[tuple] = []
+        j = 0
+        while j < len(den):
+            if _derivative_sign(den[j]) != sign:
+                raise _Fail(f"each variable of the derivative needs {written} before it",
+                            den[j].start)
+            at = den[j].start
+            j += 1
+            if j >= len(den) or not (_starts_name(den[j]) or _is_macro(den[j])):
+                raise _Fail(f"a variable is missing after {written} in the derivative", at)
+            at = den[j].start
+            if _starts_name(den[j]):
+                var, j = self.identifier(den, j, ctx)
+            else:
+                var, j = None, j + 1
+            if not isinstance(var, (sp.Symbol, sp.Indexed)):
+                what = den[j - 1].text if var is None else sp.sstr(var)
+                raise _Fail(f"a derivative is taken with respect to a variable, not {what}",
+                            at)
+            count = 1
+            if j < len(den) and _is_char(den[j], "^"):
+                count = self._derivative_order(_arg_nodes(den, j + 1, "'^'", den[j].start),
+                                               den[j].start)
+                j += 2
+            variables.append((var, count))
+        total = sum(c for _, c in variables)
+        if total > MAX_DERIVATIVE_ORDER:
+            raise _Fail(f"derivatives of order above {MAX_DERIVATIVE_ORDER} are not read",
+                        node.start)
+        if (order or 1) != total:
+            raise _Fail(f"the order of the derivative ({order or 1}) does not match its "
+                        f"variables ({total})", node.start)
+        body = nodes[k + 3:]
+        while body and _is_macro(body[0], *SPACING):
+            body = body[1:]
+        if not body:
+            raise _Fail("the derivative has nothing to differentiate after it", node.start)
+        if _is_char(body[0], "+", "-"):
+            raise _Fail("put a signed operand of a derivative in brackets: "
+                        r"\frac{d}{d x} \left(- x\right)", body[0].start)
+        # the printer writes the variables of d^2/(dy dx) f in reverse order
+        return sp.Derivative(self.term(body, ctx), *reversed(variables))
+
+    @staticmethod
+    def _derivative_order(nodes: list, at: int) -> int:
+        if len(nodes) == 1 and isinstance(nodes[0], Tok) and nodes[0].kind == "number" \
+                and nodes[0].text.isdigit() and len(nodes[0].text) <= 3:
+            value = int(nodes[0].text)
+            if value >= 1:
+                return value
+        raise _Fail("the order of a derivative must be a whole number such as 2", at)
+
+    @staticmethod
+    def binomial(top: sp.Expr, bottom: sp.Expr, at: int) -> sp.Expr:
+        r"""\binom{m}{x}, with no number above MAX_FACTORIAL (SymPy would compute it)."""
+        for v in (top, bottom):
+            if v.is_Number and abs(v) > MAX_FACTORIAL:
+                raise _Fail(f"binomial coefficients of numbers above {MAX_FACTORIAL} are not "
+                            "computed", at)
+        out = sp.binomial(top, bottom)
+        _check_number(out, at)
+        return out
 
     def _log(self, nodes, k, ctx, parts, hold) -> int:
         node = nodes[k]
@@ -1163,6 +1322,13 @@ class _Reader:
             value = self.expression(group.children, ctx, group.start + 1)
         return InformationContent(value)
 
+    def apply_sigmoid(self, name: str, group: Group, ctx: _Ctx):
+        r"""\sigma(z) -> Sigmoid(z), the logistic function."""
+        args, _ = _split_top(group.children, lambda ns, q: 1 if _is_char(ns[q], ",") else 0)
+        if len(args) != 1:
+            raise _Fail(r"\sigma(...) (the sigmoid) takes one argument", group.start)
+        return Sigmoid(self.expression(group.children, ctx, group.start + 1))
+
     def generic_function(self, name: str, group: Group, ctx: _Ctx):
         def sep(ns, q):
             return 1 if _is_char(ns[q], ",", ";", "|") or _is_macro(ns[q], r"\mid") else 0
@@ -1297,6 +1463,7 @@ APPLICATIONS: dict[tuple, Callable] = {
     ("H", None): _Reader.apply_entropy,
     ("D", "KL"): _Reader.apply_kl,
     ("I", None): _Reader.apply_information,
+    ("sigma", None): _Reader.apply_sigmoid,
 }
 
 
@@ -1460,6 +1627,41 @@ def parse(latex: str, *, file: str | None = None, line: int | None = None,
     if warnings is not None:
         warnings.extend(found)
     return expr
+
+
+def bind(expr, scope):
+    """``expr`` as read, with its names bound to the declarations of ``scope``.
+
+    The reader builds a name it has no table entry for as a real ``Symbol`` (``m``, ``a``) or
+    a real ``IndexedBase`` (``t_{1}``). A derivation that declares such a name itself (a
+    positive probability ``a``, an integer ``m``, a family ``t`` with other assumptions)
+    holds a different object of the same name. ``bind`` replaces each family by the declared
+    family of that label (:meth:`Scope.canonical`) and each undeclared plain symbol by the one
+    declared symbol of that name; a name declared twice (or not at all) is left alone.
+    ``expr`` may also be an :class:`Objective` (its expression is bound).
+    """
+    if isinstance(expr, Objective):
+        return Objective(expr.sense, expr.wrt_latex, tuple(bind(w, scope) for w in expr.wrt),
+                         bind(expr.expr, scope))
+    expr = scope.canonical(expr)
+    named: dict[str, list] = {}
+    for decl in scope:
+        if isinstance(decl.obj, sp.Symbol):
+            named.setdefault(decl.obj.name, []).append(decl.obj)
+    # Hide the families first, so that a label that shares a name is never replaced.
+    hidden = {base: sp.IndexedBase(sp.Dummy(str(base.label)))
+              for base in expr.atoms(sp.IndexedBase)}
+    masked = expr.xreplace(hidden) if hidden else expr
+    swap = {}
+    for sym in masked.free_symbols:
+        if not isinstance(sym, sp.Symbol) or isinstance(sym, sp.Dummy):
+            continue
+        if scope.lookup(sym) is None and len(named.get(sym.name, ())) == 1:
+            swap[sym] = named[sym.name][0]
+    if not swap:
+        return expr
+    out = masked.xreplace(swap)
+    return out.xreplace({mask: base for base, mask in hidden.items()}) if hidden else out
 
 
 def parse_with_warnings(latex: str, *, file: str | None = None, line: int | None = None,
