@@ -77,7 +77,7 @@ class Derivation:
         self.start = sp.sympify(self.start)
         self.wrt = tuple(self.wrt)
         if self.origin == ("", 0):
-            self.origin = _caller(2)
+            self.origin = _caller(3)  # past __post_init__ and the generated __init__
 
     @property
     def current(self) -> sp.Expr:
