@@ -86,6 +86,16 @@ class Formula:
         out = evaluate(self.expr, env).reshape(batch)
         return float(out) if out.ndim == 0 else out
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the expression in the lecture's notation."""
+        from .render.printer import latex
+        return f"$$ {latex(self.expr)} $$"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the title, the expression as MathML, and the domain of each symbol."""
+        from .render import html
+        return html.formula_fragment(self)
+
 
 def _bce_summand(lab, prob):
     return lab[i] * log(prob[i]) + (1 - lab[i]) * log(1 - prob[i])
