@@ -8,6 +8,7 @@ import sympy as sp
 
 from . import rules as R
 from .check import numeric, symbolic
+from .check.calculus import evaluate_derivatives
 from .check.symbolic import SymbolicResult
 from .check.worker import Worker
 from .derivation import Derivation, Step
@@ -75,7 +76,7 @@ def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
     """Both sides with the step's definitions and specialisations substituted."""
     lhs, rhs = R.substitute(step.before, step.given), R.substitute(step.after, step.given)
     if scope is not None:
-        lhs, rhs = scope.canonical(lhs), scope.canonical(rhs)
+        lhs, rhs = (scope.canonical(evaluate_derivatives(e, scope)) for e in (lhs, rhs))
     return lhs, rhs
 
 

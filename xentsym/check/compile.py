@@ -143,7 +143,8 @@ def _factorial(n):
 
 
 # NumPy has no binomial coefficient or factorial; these take whole-number arrays.
-_EXTRA = {"binomial": _comb, "factorial": _factorial}
+_EXTRA = {"binomial": _comb, "factorial": _factorial,
+          "KroneckerDelta": lambda a, b: np.equal(a, b).astype(float)}
 
 
 def _compile(expr: sp.Expr, bound: tuple) -> _Node:
@@ -168,7 +169,7 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
         if isinstance(e, AppliedUndef):
             raise NumericError(f"{e.func} is not defined, so it cannot be evaluated")
         if isinstance(e, sp.Derivative):
-            return walk(e.doit())
+            return walk(e.doit(deep=False))  # deep: see symbolic.normal_form
         if isinstance(e, sp.Integral):
             raise NumericError(f"cannot evaluate {type(e).__name__} numerically")
         if not e.args:

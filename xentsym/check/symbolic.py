@@ -16,6 +16,7 @@ from .. import conditions as cond
 from .. import rules as R
 from ..domains import SIZE
 from ..functions import unfold_all
+from .calculus import evaluate_derivatives
 from ..notation import Scope
 
 MAX_CASES = 64  # case splits over finite-valued scalars beyond this are not attempted
@@ -126,8 +127,7 @@ def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Ex
     fixed = fixed or {}
     with cond.using_scope(scope):
         e = unfold_all(expr)
-        if e.has(sp.Derivative):
-            e = unfold_all(e.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit()))
+        e = evaluate_derivatives(e, scope)
         e = R.expand_finite_sums(e)
         facts = _simplex_facts(e, scope, fixed)
         if facts:
@@ -157,6 +157,28 @@ def _fixed_sizes(given) -> dict:
     return {a: b for a, b in given if isinstance(b, sp.Integer)}
 
 
+MAX_LOG_DIGITS = 2000  # logs of rationals up to this many digits are split into factors
+FACTOR_LIMIT = 10 ** 5  # trial division bound when splitting them
+
+
+def _split_log_rationals(expr: sp.Expr) -> sp.Expr:
+    """log(r) of a positive rational as sum e_f log(f) over its factors: log 6 = log 2 + log 3.
+
+    Valid for any factorisation of r (the factors need not be prime); trial division up to
+    FACTOR_LIMIT keeps it fast and makes it the same for equal numbers on both sides.
+    """
+    def split(lg):
+        r = lg.args[0]
+        if not (r.is_Rational and r > 0) or len(str(max(r.p, r.q))) > MAX_LOG_DIGITS:
+            return lg
+        parts = {}
+        for number, sign in ((r.p, 1), (r.q, -1)):
+            for f, k in sp.factorint(number, limit=FACTOR_LIMIT).items():
+                parts[f] = parts.get(f, 0) + sign * k
+        return sp.Add(*[k * sp.log(sp.Integer(f)) for f, k in parts.items() if k])
+    return expr.replace(lambda e: isinstance(e, sp.log) and len(e.args) == 1, split)
+
+
 def _zero(diff: sp.Expr) -> str:
     """'zero', 'nonzero' (a constant shown to differ from 0), or 'open'.
 
@@ -170,6 +192,8 @@ def _zero(diff: sp.Expr) -> str:
     if diff.is_Rational:
         return "nonzero"
     if not diff.free_symbols and not diff.atoms(sp.Sum, sp.Product):
+        if diff.has(sp.log) and sp.expand(_split_log_rationals(diff)) == 0:
+            return "zero"
         try:
             value = diff.evalf(30, strict=True)
         except Exception:  # PrecisionExhausted, or anything evalf cannot do: no verdict
