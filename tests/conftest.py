@@ -31,6 +31,13 @@ def derivations_dir(repo_root) -> Path:
     return path
 
 
+def pytest_runtest_logreport(report):
+    # Under pytest-xdist the campaign runs in a worker; its figures come back as a property.
+    for key, value in getattr(report, "user_properties", ()):
+        if key == "mutation_stats" and report.when == "call":
+            MUTATION_STATS.update(value)
+
+
 def pytest_terminal_summary(terminalreporter):
     if not MUTATION_STATS:
         return
