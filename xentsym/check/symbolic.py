@@ -116,7 +116,10 @@ def _domain_sums(expr: sp.Expr, scope: Scope) -> sp.Expr:
             cond.fact(e, "= 1")
             return sp.S.One
         inner = {lim[0] for lim in e.limits}
-        if not (e.function.free_symbols & inner):
+        # Count an index-free summand only over ranges known not to be reversed: SymPy's
+        # Karr convention gives a negative count there, the numeric check an empty sum.
+        if not (e.function.free_symbols & inner) and all(
+                (hi - lo + 1).is_nonnegative for _, lo, hi in e.limits):
             return e.doit(deep=False)
         return e
     return expr.replace(lambda e: isinstance(e, sp.Sum), go)

@@ -2,7 +2,11 @@
 
 A thread cannot stop SymPy inside a long computation and ``signal.alarm`` works only on
 the main thread, so the work runs in a child process with a memory cap; past the deadline
-the child is killed and a fresh one is forked for the next task.
+the child is killed and a fresh one is forked for the next task. Forking works from any
+thread (the child runs only the task), so ``verify`` may be called from a worker thread.
+
+Every task carries a sequence number and its reply is matched to it: a reply left over
+from an earlier task that was never collected can never be taken for the current one.
 """
 from __future__ import annotations
 
@@ -13,28 +17,47 @@ import sys
 import time
 from typing import Any, Callable
 
-MEMORY_LIMIT = 4 * 1024 ** 3  # bytes of address space a worker may use
+MEMORY_LIMIT = 4 * 1024 ** 3  # bytes of address space a worker may add to what it inherits
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _serve(conn, limit: int) -> None:
+    # The cap counts from what the fork inherited: a large parent (many threads, big
+    # arrays) must not leave its worker without room, nor lift the cap on new work.
+    cap = _address_space() + limit
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     except (ValueError, OSError):  # pragma: no cover - platforms without the limit
         pass
     sys.setrecursionlimit(10_000)
     while True:
         try:
-            fn, args = conn.recv()
-        except EOFError:
+            seq, fn, args = conn.recv()
+        except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", fn(*args)))
+            reply = (seq, "ok", fn(*args))
         except MemoryError:
-            conn.send(("error", "out of memory"))
+            reply = (seq, "error", "out of memory")
         except RecursionError:
-            conn.send(("error", "expression nested too deeply"))
+            reply = (seq, "error", "expression nested too deeply")
         except Exception as exc:  # report, never crash the worker silently
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            reply = (seq, "error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except Exception as exc:  # e.g. a result that cannot be pickled
+            conn.send((seq, "error", f"cannot send the result ({type(exc).__name__}: {exc})"))
 
 
 class Worker:
@@ -44,6 +67,8 @@ class Worker:
         self.memory_limit = memory_limit
         self._proc = None
         self._conn = None
+        self._seq = 0
+        self._started = time.monotonic()
 
     def _start(self):
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
@@ -55,20 +80,37 @@ class Worker:
 
     def submit(self, fn: Callable, *args: Any) -> None:
         """Start ``fn(*args)`` in the worker; collect it with ``result``."""
-        if self._proc is None or not self._proc.is_alive():
-            self._start()
-        self._conn.send((fn, args))
+        self._seq += 1
         self._started = time.monotonic()
+        for attempt in (1, 2):
+            if self._proc is None or not self._proc.is_alive():
+                self.close()
+                self._start()
+            try:
+                self._conn.send((self._seq, fn, args))
+                return
+            except (BrokenPipeError, EOFError, OSError):  # the child died meanwhile
+                self.close()
+                if attempt == 2:
+                    raise
 
     def result(self, timeout: float) -> tuple[str, Any]:
         """Wait for the submitted call until ``timeout`` seconds after it was submitted."""
-        remaining = max(0.0, timeout - (time.monotonic() - self._started))
+        deadline = self._started + timeout
         try:
-            if self._conn.poll(remaining):
-                return self._conn.recv()
+            while self._conn is not None:
+                if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+                    break
+                seq, kind, value = self._conn.recv()
+                if seq == self._seq:
+                    return (kind, value)
+                # a reply to an earlier task that was never collected: drop it
         except (EOFError, OSError):
             self.close()
             return ("error", "the worker process died (memory limit?)")
+        except Exception as exc:  # a reply that cannot be read back
+            self.close()
+            return ("error", f"cannot read the worker's reply ({type(exc).__name__}: {exc})")
         self.close()
         return ("timeout", None)
 

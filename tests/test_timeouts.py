@@ -1,0 +1,186 @@
+"""Bounded time and memory: a pathological step ends as ``timeout``, never as a hang.
+
+The symbolic check runs in a forked worker that is killed at its deadline; the numeric
+check runs beside it and defuses huge exact constants itself. Each test below bounds the
+wall time of one check (a bound on a hang with a generous slack, not a benchmark) and
+asserts the verdict: symbolic ``timeout``, step ``unproven`` -- not verified, not refuted,
+not a crash. The worker itself is tested for the failures it must survive, and from a
+thread other than the main one.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+import sympy as sp
+
+from xentsym import Derivation
+from xentsym.check.worker import Worker
+from xentsym.domains import REAL
+from xentsym.notation import LECTURE, Declaration, i
+from xentsym.verify import Options, check_step, verify
+
+BUDGET = 2.0  # seconds of symbolic work allowed per step
+SLACK = 13.0  # generous: process start-up, a loaded machine; a hang would blow far past it
+
+t, a, b, c = sp.symbols("t a b c", real=True)
+SCOPE = LECTURE.extended([Declaration(s, REAL) for s in (t, a, b, c)])
+HUGE_POWER = sp.Pow(3, 10**8, evaluate=False)  # 48 million digits once something builds it
+HUGE_FACTORIAL = sp.factorial(10**9, evaluate=False)
+
+
+def claim(before, after) -> Derivation:
+    d = Derivation("pathological", "pathological", before, scope=SCOPE)
+    return d.claim(after, "a true claim that is expensive to prove")
+
+
+PATHOLOGICAL = {
+    # the normal form expands a 2000th power of a binomial
+    "binomial-to-the-2000": ((t + 1)**2000, sp.expand((t + 1)**3) * (t + 1)**1997),
+    # ... and a 60th power of a four-term sum (tens of thousands of terms)
+    "four-terms-to-the-60": ((a + b + c + t)**60,
+                             sp.expand((a + b + c + t)**2) * (a + b + c + t)**58),
+    # an exact integer power computed only when the check rebuilds the expression
+    "3^(10^8)-built-unevaluated": (sp.Add(HUGE_POWER, t, evaluate=False),
+                                   sp.Add(t, HUGE_POWER, evaluate=False)),
+    "factorial-of-10^9": (sp.Add(HUGE_FACTORIAL, t, evaluate=False),
+                          sp.Add(t, HUGE_FACTORIAL, evaluate=False)),
+    # a finite sum that the normal form writes out, 9000 high powers
+    "sum-of-9000-powers": (sp.Sum((t + i)**40, (i, 1, 9000)),
+                           sp.Sum((i + t)**40, (i, 1, 8999)) + (t + 9000)**40),
+}
+
+
+@pytest.fixture(scope="module")
+def worker():
+    with Worker() as w:
+        yield w
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_step_times_out_within_the_budget(worker, name):
+    before, after = PATHOLOGICAL[name]
+    step = claim(before, after).steps[0]
+    started = time.monotonic()
+    result = check_step(step, SCOPE, Options(samples=200, timeout=BUDGET), worker)
+    elapsed = time.monotonic() - started
+    assert elapsed < BUDGET + SLACK, f"{name} took {elapsed:.1f} s"
+    assert result.symbolic.status == "timeout", result.symbolic
+    assert result.status == "unproven", (result.numeric, result.symbolic)
+
+
+def test_the_worker_recovers_after_a_timeout(worker):
+    before, after = PATHOLOGICAL["binomial-to-the-2000"]
+    check_step(claim(before, after).steps[0], SCOPE, Options(samples=50, timeout=0.5), worker)
+    quick = claim(sp.log(sp.exp(t)), t).steps[0]
+    result = check_step(quick, SCOPE, Options(samples=50, timeout=30), worker)
+    assert result.status == "verified"
+
+
+# --- the worker on its own -------------------------------------------------------------------
+# (module-level functions: the forked child finds them by reference)
+
+def _echo(value):
+    return value
+
+
+def _sleep_then(seconds, value):
+    time.sleep(seconds)
+    return value
+
+
+def _die():
+    os._exit(3)
+
+
+def _raise():
+    raise ValueError("bad input")
+
+
+def _allocate(nbytes):
+    return len(bytearray(nbytes))
+
+
+def _unpicklable():
+    return threading.Lock()
+
+
+def _pid():
+    return os.getpid()
+
+
+def test_a_reply_left_over_from_an_earlier_task_is_never_taken():
+    with Worker() as w:
+        w.submit(_sleep_then, 0.3, "stale")  # never collected
+        w.submit(_echo, "fresh")
+        assert w.result(10) == ("ok", "fresh")
+
+
+def test_timeout_kills_the_child_and_the_next_call_gets_a_fresh_one():
+    with Worker() as w:
+        started = time.monotonic()
+        assert w.call(_sleep_then, 60, "late", timeout=0.5) == ("timeout", None)
+        assert time.monotonic() - started < 0.5 + SLACK
+        assert w.call(_echo, 42, timeout=30) == ("ok", 42)
+
+
+def test_a_dying_child_is_an_error_not_a_hang():
+    with Worker() as w:
+        kind, message = w.call(_die, timeout=30)
+        assert kind == "error" and "died" in message
+        assert w.call(_echo, "again", timeout=30) == ("ok", "again")
+
+
+def test_exceptions_and_unpicklable_results_are_reported():
+    with Worker() as w:
+        assert w.call(_raise, timeout=30) == ("error", "ValueError: bad input")
+        kind, message = w.call(_unpicklable, timeout=30)
+        assert kind == "error" and "cannot send" in message
+        assert w.call(_echo, 1, timeout=30) == ("ok", 1)
+
+
+def test_the_memory_cap_turns_a_huge_allocation_into_an_error():
+    with Worker(memory_limit=512 * 1024**2) as w:
+        kind, message = w.call(_allocate, 4 * 1024**3, timeout=30)
+        assert kind == "error"
+        assert w.call(_allocate, 1024, timeout=30) == ("ok", 1024)
+
+
+# --- from a thread that is not the main one --------------------------------------------------
+
+def test_verify_from_a_worker_thread():
+    slow_before, slow_after = PATHOLOGICAL["3^(10^8)-built-unevaluated"]
+    derivations = [claim(sp.log(sp.exp(t)), t), claim(slow_before, slow_after),
+                   claim(sp.sqrt(t**2), t)]
+    out: dict = {}
+
+    def run():
+        try:
+            out["results"] = verify(derivations, Options(samples=200, timeout=BUDGET))
+        except BaseException as exc:  # pragma: no cover - reported below
+            out["error"] = exc
+
+    thread = threading.Thread(target=run)
+    started = time.monotonic()
+    thread.start()
+    thread.join(timeout=3 * (BUDGET + SLACK))
+    assert not thread.is_alive(), "verify hung in a worker thread"
+    assert "error" not in out, out.get("error")
+    assert time.monotonic() - started < 3 * (BUDGET + SLACK)
+    statuses = [r.status for r in out["results"]]
+    symbolic = [r.steps[0].symbolic.status for r in out["results"]]
+    assert statuses == ["verified", "unproven", "refuted"]
+    assert symbolic[1] == "timeout"
+
+
+def test_under_xdist_the_worker_still_forks():
+    # The suite runs under pytest-xdist (-n 2): this test then runs inside an execnet
+    # worker process, and the forked checker must work there as anywhere.
+    with Worker() as w:
+        kind, pid = w.call(_pid, timeout=30)
+        assert kind == "ok" and pid != os.getpid()
+    result = verify([claim(sp.exp(a + b), sp.exp(a) * sp.exp(b))],
+                    Options(samples=100, timeout=30))
+    assert result[0].status == "verified"
