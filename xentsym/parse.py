@@ -1562,7 +1562,7 @@ def _locate(src: str, offset: int, line: int | None, column: int | None):
     offset = max(0, min(offset, len(src)))
     newlines = src.count("\n", 0, offset)
     if newlines == 0:
-        return line, (column if column is not None else 1) + offset
+        return (line if line is not None else 1), (column if column is not None else 1) + offset
     last = src.rfind("\n", 0, offset)
     return (line if line is not None else 1) + newlines, offset - last
 
