@@ -147,41 +147,58 @@ _EXTRA = {"binomial": _comb, "factorial": _factorial,
           "KroneckerDelta": lambda a, b: np.equal(a, b).astype(float)}
 
 
-def _compile(expr: sp.Expr, bound: tuple) -> _Node:
-    children: list[_Node] = []
+def skeleton(expr: sp.Expr, bound: tuple, make: dict):
+    """Cut ``expr`` into an elementwise skeleton over placeholders ``_x0, _x1, ...``.
+
+    Sums and products, indexed entries, bound indices and free symbols become placeholders;
+    ``make[kind](e)`` (kinds "reduce", "indexed", "index", "leaf") builds the evaluator of
+    each, and ``make["unsupported"](e)`` raises for what cannot be evaluated. Returns the
+    skeleton, its placeholder symbols and their evaluators, in the same order. Only these
+    generated names ever reach the code that lambdify writes.
+    """
+    children: list = []
     placeholders: dict = {}
 
-    def hole(sub, make):
+    def hole(sub, kind):
         if sub not in placeholders:
             placeholders[sub] = sp.Symbol(f"_x{len(children)}", real=True)
-            children.append(make())
+            children.append(make[kind](sub))
         return placeholders[sub]
 
     def walk(e):
         if isinstance(e, (sp.Sum, sp.Product)):
-            return hole(e, lambda: _reduction(e, bound))
+            return hole(e, "reduce")
         if isinstance(e, sp.Indexed):
-            return hole(e, lambda: _Indexed(e.base, [_compile(ix, bound) for ix in e.indices]))
+            return hole(e, "indexed")
         if isinstance(e, sp.Symbol):
-            if e in bound:
-                return hole(e, lambda: _IndexVar(bound.index(e)))
-            return hole(e, lambda: _Leaf(e))
-        if isinstance(e, AppliedUndef):
-            raise NumericError(f"{e.func} is not defined, so it cannot be evaluated")
+            return hole(e, "index" if e in bound else "leaf")
         if isinstance(e, sp.Derivative):
-            return walk(e.doit(deep=False))  # deep: see symbolic.normal_form
-        if isinstance(e, sp.Integral):
-            raise NumericError(f"cannot evaluate {type(e).__name__} numerically")
+            return walk(e.doit(deep=False))  # deep=False: see check/calculus.py
+        if isinstance(e, (AppliedUndef, sp.Integral)):
+            make["unsupported"](e)
         if not e.args:
             return e
         return e.func(*[walk(a) for a in e.args])
 
-    skeleton = walk(expr)
-    if isinstance(skeleton, sp.Symbol) and len(children) == 1 and skeleton in placeholders.values():
+    return walk(expr), list(placeholders.values()), children
+
+
+def _unsupported(e):
+    if isinstance(e, AppliedUndef):
+        raise NumericError(f"{e.func} is not defined, so it cannot be evaluated")
+    raise NumericError(f"cannot evaluate {type(e).__name__} numerically")
+
+
+def _compile(expr: sp.Expr, bound: tuple) -> _Node:
+    make = {"reduce": lambda e: _reduction(e, bound),
+            "indexed": lambda e: _Indexed(e.base, [_compile(ix, bound) for ix in e.indices]),
+            "index": lambda e: _IndexVar(bound.index(e)),
+            "leaf": _Leaf, "unsupported": _unsupported}
+    body, args, children = skeleton(expr, bound, make)
+    if len(children) == 1 and body == args[0]:
         return children[0]
-    args = list(placeholders.values())
     try:
-        fn = sp.lambdify(args, skeleton, modules=[_EXTRA, "numpy"])
+        fn = sp.lambdify(args, body, modules=[_EXTRA, "numpy"])
     except Exception as exc:  # lambdify has no narrower error type
         raise NumericError(f"cannot compile {sp.sstr(expr)}: {exc}") from None
     return _Elementwise(fn, children)

@@ -34,7 +34,7 @@ from sympy.core.function import AppliedUndef
 from ..errors import XentsymError
 from ..functions import unfold_all
 from ..notation import Scope
-from .compile import Env, NumericError, evaluate
+from .compile import Env, NumericError, evaluate, skeleton
 from .sampling import describe, sample_env, size_configs, variables
 
 RTOL = 1e-8  # relative to 1 + |lhs| + |rhs|; float error in these sums is far below it
@@ -277,35 +277,20 @@ class _State:
 
 def _mp_compile(expr: sp.Expr, bound: tuple, namespace: dict):
     """A function (state, indices) -> mpmath value; symbols become placeholders _x0, _x1 ..."""
-    children: list = []
-    placeholders: dict = {}
+    def unavailable(e):
+        raise _Unavailable()
 
-    def hole(sub, make):
-        if sub not in placeholders:
-            placeholders[sub] = sp.Symbol(f"_x{len(children)}", real=True)
-            children.append(make())
-        return placeholders[sub]
+    def indexed(e):
+        nodes = [_mp_compile(ix, bound, namespace) for ix in e.indices]
+        return lambda st, idx: st.entry(e.base, [n(st, idx) for n in nodes])
 
-    def walk(e):
-        if isinstance(e, (sp.Sum, sp.Product)):
-            return hole(e, lambda: _mp_reduction(e, bound, namespace))
-        if isinstance(e, sp.Indexed):
-            nodes = [_mp_compile(ix, bound, namespace) for ix in e.indices]
-            return hole(e, lambda: lambda st, idx: st.entry(e.base, [n(st, idx) for n in nodes]))
-        if isinstance(e, sp.Symbol):
-            if e in bound:
-                return hole(e, lambda: lambda st, idx: idx[e])
-            return hole(e, lambda: lambda st, idx: st.value(e))
-        if isinstance(e, (AppliedUndef, sp.Derivative, sp.Integral)):
-            raise _Unavailable()
-        if not e.args:
-            return e
-        return e.func(*[walk(a) for a in e.args])
-
-    skeleton = walk(expr)
-    if len(children) == 1 and skeleton == next(iter(placeholders.values())):
+    make = {"reduce": lambda e: _mp_reduction(e, bound, namespace), "indexed": indexed,
+            "index": lambda e: (lambda st, idx: idx[e]),
+            "leaf": lambda e: (lambda st, idx: st.value(e)), "unsupported": unavailable}
+    body, args, children = skeleton(expr, bound, make)
+    if len(children) == 1 and body == args[0]:
         return children[0]
-    fn = sp.lambdify(list(placeholders.values()), skeleton, modules=[namespace, "mpmath"])
+    fn = sp.lambdify(args, body, modules=[namespace, "mpmath"])
     return lambda st, idx: fn(*[c(st, idx) for c in children])
 
 
