@@ -20,7 +20,7 @@ from .. import functions as fn
 from ..derivation import Derivation, Step
 from ..errors import MissingExtra
 from ..relations import AT_MOST, EQUAL
-from .printer import XentLatexPrinter, _simple
+from .printer import XentLatexPrinter, _simple, split_product
 
 MINUS = "\u2212"
 INVISIBLE_TIMES = "\u2062"
@@ -232,25 +232,17 @@ class XentMathMLPrinter(MathMLPresentationPrinter):
         return row[0] if len(row) == 1 else self._row(*row)
 
     def _print_Mul(self, expr):
-        coeff, rest = expr.as_coeff_Mul()
-        lead = []
-        if coeff.is_negative:
-            lead, coeff = [self._mo(MINUS)], -coeff
-        num, den = [], []
-        for f in sp.Mul.make_args(rest):
-            if isinstance(f, sp.Pow) and f.exp.is_Rational and f.exp.is_negative:
-                den.append(f.base if f.exp == -1 else f.base ** (-f.exp))
-            elif f is not sp.S.One:
-                num.append(f)
-        num.sort(key=XentLatexPrinter._order)
-        if coeff.is_Rational and (coeff.q != 1 or den):
-            dens = ([sp.Integer(coeff.q)] if coeff.q != 1 else []) + den
+        negative, coeff, num, dens = split_product(expr)
+        lead = [self._mo(MINUS)] if negative else []
+        if dens:
             # A lone denominator needs no brackets: 1 / (1 + e^-z) is a fraction bar.
             den_el = self._print(dens[0]) if len(dens) == 1 else self._product(dens)
+            top = self._mn(coeff.p) if coeff.is_Rational else self._print(coeff)
+            unit = coeff.is_Rational and coeff.p == 1
             if not num:
-                return self._row(*lead, self._el("mfrac", self._mn(coeff.p), den_el))
-            if any(isinstance(f, (sp.Sum, sp.Product)) for f in num) or coeff.p != 1:
-                frac = self._el("mfrac", self._mn(coeff.p), den_el)
+                return self._row(*lead, self._el("mfrac", top, den_el))
+            if any(isinstance(f, (sp.Sum, sp.Product)) for f in num) or not unit:
+                frac = self._el("mfrac", top, den_el)
                 return self._row(*lead, frac, self._mo(INVISIBLE_TIMES), self._product(num))
             return self._row(*lead, self._el("mfrac", self._product(num), den_el))
         body = [self._product(num)] if num else []

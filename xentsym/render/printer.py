@@ -23,6 +23,24 @@ def _simple(e: sp.Expr) -> bool:
     return isinstance(e, (sp.Symbol, sp.Indexed, sp.Function)) and not isinstance(e, sp.log)
 
 
+def split_product(expr: sp.Expr) -> tuple:
+    """A product as written: (negative?, |coefficient|, numerator factors in reading order,
+    denominator factors including the coefficient's own denominator)."""
+    coeff, rest = expr.as_coeff_Mul()
+    negative = bool(coeff.is_negative)
+    coeff = -coeff if negative else coeff
+    num, den = [], []
+    for f in sp.Mul.make_args(rest):
+        if isinstance(f, sp.Pow) and f.exp.is_Rational and f.exp.is_negative:
+            den.append(f.base if f.exp == -1 else f.base ** (-f.exp))
+        elif f is not sp.S.One:
+            num.append(f)
+    num.sort(key=XentLatexPrinter._order)
+    if coeff.is_Rational and (coeff.q != 1 or den):
+        den = ([sp.Integer(coeff.q)] if coeff.q != 1 else []) + den
+    return negative, coeff, num, den
+
+
 class XentLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the lecture's conventions."""
 
@@ -68,27 +86,18 @@ class XentLatexPrinter(LatexPrinter):
                        or (isinstance(f, sp.Pow) and isinstance(f.base, sp.Add))))
 
     def _print_Mul(self, expr):
-        coeff, rest = expr.as_coeff_Mul()
-        sign = ""
-        if coeff.is_negative:
-            sign, coeff = "- ", -coeff
-        num, den = [], []
-        for f in sp.Mul.make_args(rest):
-            if isinstance(f, sp.Pow) and f.exp.is_Rational and f.exp.is_negative:
-                den.append(f.base if f.exp == -1 else f.base ** (-f.exp))
-            elif f is not sp.S.One:
-                num.append(f)
-        num.sort(key=self._order)
+        negative, coeff, num, dens = split_product(expr)
+        sign = "- " if negative else ""
         body = " ".join(self._factor(f) for f in num)
-        if coeff.is_Rational and (coeff.q != 1 or den):
-            dens = ([sp.Integer(coeff.q)] if coeff.q != 1 else []) + den
+        if dens:
             # A lone denominator needs no brackets: \frac{1}{1 + e^{-z}}.
             den_tex = self._print(dens[0]) if len(dens) == 1 else \
                 " ".join(self._factor(d) for d in dens)
+            top = coeff.p if coeff.is_Rational else self._print(coeff)
             if not num:
-                return rf"{sign}\frac{{{coeff.p}}}{{{den_tex}}}"
-            if any(isinstance(f, (sp.Sum, sp.Product)) for f in num) or coeff.p != 1:
-                return rf"{sign}\frac{{{coeff.p}}}{{{den_tex}}} {body}"
+                return rf"{sign}\frac{{{top}}}{{{den_tex}}}"
+            if any(isinstance(f, (sp.Sum, sp.Product)) for f in num) or top != 1:
+                return rf"{sign}\frac{{{top}}}{{{den_tex}}} {body}"
             return rf"{sign}\frac{{{body}}}{{{den_tex}}}"
         if coeff != 1:
             body = f"{self._print(coeff)} {body}" if body else self._print(coeff)
