@@ -95,13 +95,14 @@ def test_real_derivations_pass(project):
 
 
 def _samples(out: str) -> int:
-    found = re.findall(r"numeric: failed \((\d+) samples\)", out)
+    # Under CI=true pytest repeats the whole report in its short summary: count distinct ones.
+    found = set(re.findall(r"numeric: failed \((\d+) samples\)", out))
     assert len(found) == 1, out
-    return int(found[0])
+    return int(found.pop())
 
 
 def _witness(out: str) -> str:
-    found = re.findall(r"E +at (.*)", out)
+    found = sorted(set(re.findall(r"E +at (.*)", out)))
     assert len(found) == 1, out
     return found[0]
 
