@@ -324,3 +324,23 @@ def test_substituting_the_scalar_q_leaves_the_family_q_alone():
     from xentsym.rules import substitute
     expr = sp.Sum(q[i], (i, 1, n))
     assert substitute(expr, ((nt.q_failure, 1 - p_success),)) == expr
+
+
+def test_verified_needs_a_numeric_pass_not_just_no_witness():
+    """A step the numbers could not evaluate is unproven even when the symbols agree."""
+
+    from xentsym import Derivation
+    from xentsym.check.numeric import NumericResult
+    from xentsym.check.symbolic import SymbolicResult
+    from xentsym.notation import beta
+    from xentsym.verify import StepResult
+
+    d = Derivation("t", "t", beta)
+    d.claim(beta, "same")
+    step = d.steps[0]
+    blind = NumericResult("failed", 0, None, "cannot evaluate")
+    assert StepResult(step, SymbolicResult("proved"), blind, 0.0).status == "unproven"
+    passed = NumericResult("passed", 1000)
+    assert StepResult(step, SymbolicResult("proved"), passed, 0.0).status == "verified"
+    witness = NumericResult("failed", 10, {"values": {}, "lhs": 0.0, "rhs": 1.0})
+    assert StepResult(step, SymbolicResult("proved"), witness, 0.0).status == "refuted"

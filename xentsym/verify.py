@@ -35,12 +35,12 @@ class StepResult:
 
     @property
     def status(self) -> str:
-        # Refuted needs evidence: a disproof, or a sample where the sides differ. A numeric
-        # check that could not evaluate at all leaves the step unproven.
+        # Refuted needs evidence: a disproof, or a sample where the sides differ. Verified
+        # needs both checks. A numeric check that could not evaluate leaves it unproven.
         witnessed = self.numeric.status == "failed" and self.numeric.counterexample is not None
         if self.symbolic.status == "disproved" or witnessed:
             return "refuted"
-        if self.symbolic.status == "proved":
+        if self.symbolic.status == "proved" and self.numeric.status == "passed":
             return "verified"
         return "unproven"
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
+from sympy.printing.numpy import NumPyPrinter
 
 from ..errors import XentsymError
 from ..functions import unfold_all
@@ -147,6 +148,10 @@ _EXTRA = {"binomial": _comb, "factorial": _factorial,
           "KroneckerDelta": lambda a, b: np.equal(a, b).astype(float)}
 
 
+_PRINTER = NumPyPrinter({"inline": True, "allow_unknown_functions": True,
+                         "user_functions": {name: name for name in _EXTRA}})
+
+
 def skeleton(expr: sp.Expr, bound: tuple, make: dict):
     """Cut ``expr`` into an elementwise skeleton over placeholders ``_x0, _x1, ...``.
 
@@ -198,7 +203,9 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
     if len(children) == 1 and body == args[0]:
         return children[0]
     try:
-        fn = sp.lambdify(args, body, modules=[_EXTRA, "numpy"])
+        # An explicit namespace: lambdify's "numpy" builds one from dir(numpy), which makes
+        # NumPy load every lazy submodule (a third of a second at start-up).
+        fn = sp.lambdify(args, body, modules=[_EXTRA, {"numpy": np}], printer=_PRINTER)
     except Exception as exc:  # lambdify has no narrower error type
         raise NumericError(f"cannot compile {sp.sstr(expr)}: {exc}") from None
     return _Elementwise(fn, children)
