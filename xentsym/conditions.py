@@ -100,14 +100,14 @@ def fact(expr: sp.Expr, kind: str) -> None:
 def positive(expr: sp.Expr) -> bool:
     """Prove ``expr > 0`` from the domains and record it; False when it cannot be proved."""
     if expr.is_Number:
-        return bool(expr > 0)
+        return expr.is_positive is True
     return _record(SideCondition(expr, "> 0", sign_of(expr) > 0))
 
 
 def negative(expr: sp.Expr) -> bool:
     """Prove ``expr < 0`` from the domains and record it."""
     if expr.is_Number:
-        return bool(expr < 0)
+        return expr.is_negative is True
     return _record(SideCondition(expr, "< 0", sign_of(expr) < 0))
 
 

@@ -57,6 +57,10 @@ class Distribution(Probability):
     latex: str = r"\Delta"
     axis_rule: str | None = "simplex"
 
+    def parametrise(self, t):
+        # (0, 1]: an axis of length 1 holds exactly 1, so 1 - p > 0 must not be provable.
+        return 1 / (1 + sp.Dummy(nonnegative=True))
+
     def sample(self, rng, shape):
         if shape[-1] == 1:
             return np.ones(shape)

@@ -14,7 +14,6 @@ import sympy as sp
 
 from .. import conditions as cond
 from .. import rules as R
-from ..domains import SIZE
 from ..functions import unfold_all
 from .calculus import evaluate_derivatives
 from ..notation import Scope
@@ -69,10 +68,11 @@ def _canonical_indices(expr: sp.Expr, depth: int = 0) -> sp.Expr:
         best = None
         for order in orders:
             fresh = [sp.Symbol(f"_j{depth + r}", integer=True) for r in range(len(order))]
-            renamed = body.xreplace({var: f for (var, _, _), f in zip(order, fresh)})
-            out = _canonical_indices(renamed, depth + len(order))
+            rename = {var: f for (var, _, _), f in zip(order, fresh)}
+            out = _canonical_indices(body.xreplace(rename), depth + len(order))
+            # Inner limits may use outer indices (sum_{j=1}^{n} inside sum over n): rename too.
             for f, (_, lo, hi) in reversed(list(zip(fresh, order))):
-                out = expr.func(out, (f, lo, hi))
+                out = expr.func(out, (f, lo.xreplace(rename), hi.xreplace(rename)))
             if best is None or sp.default_sort_key(out) < sp.default_sort_key(best):
                 best = out
         return best
@@ -282,9 +282,14 @@ def nonnegative(expr: sp.Expr, scope: Scope) -> bool:
     if isinstance(expr, LogGap):
         return cond.positive(expr.args[0])
     if isinstance(expr, KLDivergence):
-        # Gibbs' inequality, itself derived in derivations/gibbs_inequality.py.
-        cond.fact(expr, ">= 0")
-        return True
+        # Gibbs' inequality (derived in derivations/gibbs_inequality.py) holds for two
+        # distributions over the same outcomes, not for arbitrary families.
+        decls = [scope.lookup(a) for a in expr.args]
+        if all(d is not None and d.domain.axis_rule == "simplex" for d in decls) and \
+                decls[0].over == decls[1].over:
+            cond.fact(expr, ">= 0")
+            return True
+        return False
     if isinstance(expr, (sp.Add, sp.Mul)):
         return all(nonnegative(a, scope) for a in expr.args)
     if isinstance(expr, sp.Sum):
@@ -299,13 +304,12 @@ def prove_at_most(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=(),
     """Prove lhs <= rhs: rhs - lhs equals a certificate that is visibly non-negative."""
     fixed = _fixed_sizes(given)
     with cond.recording() as used:
-        candidates = [certificate] if certificate is not None else []
-        candidates.append(rhs - lhs)
-        for cert in candidates:
+        candidates = [(certificate, False)] if certificate is not None else []
+        candidates.append((rhs - lhs, True))
+        for cert, is_difference in candidates:
             if not nonnegative(cert, scope):
                 continue
-            same = cert is rhs - lhs or normal_form(rhs - lhs - cert, scope, fixed) == 0
-            if same:
+            if is_difference or normal_form(rhs - lhs - cert, scope, fixed) == 0:
                 how = "rhs - lhs equals a sum of non-negative terms"
                 return SymbolicResult("proved", how, tuple(used))
         diff = normal_form(rhs - lhs, scope, fixed)
