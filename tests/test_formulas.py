@@ -65,23 +65,24 @@ def test_every_formula_exists_with_expr_latex_and_domains(name):
         assert dom.name in DOMAIN_NAMES, (key, dom)
 
 
+# Keyed as evaluate() takes the arrays (DESIGN.md's names), sizes under their own names.
 @pytest.mark.parametrize("name, symbol, domain", [
-    ("information_content", "p_0", "probability"),
+    ("information_content", "p", "probability"),
     ("entropy", "p", "distribution"),
     ("entropy", "n", "size"),
     ("binary_entropy", "p", "probability"),
     ("kl_divergence", "q", "distribution"),
     ("cross_entropy", "p", "distribution"),
     ("binary_cross_entropy", "y", "label"),
-    ("binary_cross_entropy", "yhat", "probability"),
+    ("binary_cross_entropy", "y_hat", "probability"),
     ("binary_cross_entropy", "N", "size"),
-    ("multiclass_cross_entropy", "yk", "one-hot"),
-    ("multiclass_cross_entropy", "yhatk", "distribution"),
+    ("multiclass_cross_entropy", "y", "one-hot"),
+    ("multiclass_cross_entropy", "y_hat", "distribution"),
     ("multiclass_cross_entropy", "K", "size"),
     ("bernoulli_pmf", "beta", "probability"),
-    ("bernoulli_pmf", "Y", "label"),
+    ("bernoulli_pmf", "y", "label"),
     ("likelihood", "y", "label"),
-    ("log_likelihood", "p_theta", "probability"),
+    ("log_likelihood", "y_hat", "probability"),
 ])
 def test_domains_are_the_lectures(name, symbol, domain):
     assert formulas.get(name).domains[symbol].name == domain
@@ -381,3 +382,21 @@ def test_mismatched_sizes_are_an_error(name, kwargs):
 def test_mismatched_batch_shapes_are_an_error():
     with pytest.raises(XentsymError):
         ev("kl_divergence", p=np.full((2, 3), 1 / 3), q=np.full((4, 3), 1 / 3))
+
+
+@pytest.mark.parametrize("name, arrays, complaint", [
+    ("binary_cross_entropy", {"y": [0.5], "y_hat": [0.5]}, "y takes values in"),
+    ("binary_cross_entropy", {"y": [1.0], "y_hat": [1.5]}, "y_hat is a probability"),
+    ("kl_divergence", {"p": [0.5, 0.6], "q": [0.5, 0.5]}, "p must sum to 1"),
+    ("multiclass_cross_entropy", {"y": [[1.0, 1.0]], "y_hat": [[0.5, 0.5]]}, "y must sum to 1"),
+])
+def test_values_outside_the_domain_are_refused(name, arrays, complaint):
+    with pytest.raises(XentsymError, match=complaint):
+        formulas.get(name).evaluate(**arrays)
+
+
+def test_every_domain_key_is_an_evaluate_argument_or_a_size():
+    for name in DESIGN_NAMES:
+        f = formulas.get(name)
+        for key, dom in f.domains.items():
+            assert key in f.arguments or dom.name == "size", (name, key)

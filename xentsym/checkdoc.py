@@ -260,7 +260,8 @@ def check_document(path: str, options: Options = Options(), progress=None) -> Do
             checker.chain(chain)
             if progress is not None:
                 progress(done, len(chains))
-    checker.report.warnings.sort(key=lambda w: w[0])
+    # A formula repeated in the document repeats its warnings: report each one once.
+    checker.report.warnings = sorted(set(checker.report.warnings), key=lambda w: w[0])
     return checker.report
 
 

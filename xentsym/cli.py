@@ -97,7 +97,8 @@ def _check_doc(args) -> int:
 def _list(args) -> int:
     from .discover import discover
     for d in discover(args.paths):
-        print(f"{d.name:<28} {len(d.steps):>2} steps  {d.title}")
+        steps = f"{len(d.steps)} step" + ("" if len(d.steps) == 1 else "s")
+        print(f"{d.name:<32} {steps:>8}  {d.title}")
     return EXIT_OK
 
 

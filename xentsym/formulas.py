@@ -8,7 +8,7 @@ import sympy as sp
 
 from . import notation as nt
 from .check.compile import Env, evaluate
-from .domains import Domain
+from .domains import Domain, Probability
 from .errors import DomainError, XentsymError
 from .functions import BinaryCrossEntropy
 from .notation import (N, K, i, k, n, p, q, y, yhat, p_theta, y_onehot, yhat_rows, beta, Y, x,
@@ -31,16 +31,18 @@ class Formula:
 
     @property
     def domains(self) -> dict[str, Domain]:
-        """Each symbol of the formula (by name) and the set it lives in."""
-        out = {}
+        """Where each symbol lives, keyed as ``evaluate`` takes it (``y_hat``, ``p``, ...);
+        symbols that are not arguments (the sizes N, K, n) under their own names."""
+        names = {obj: key for key, obj in self.arguments.items()}
         families = [ix.base for ix in self.expr.atoms(sp.Indexed)]
         labels = {f.label for f in families}
         atoms = families + sorted((s for s in self.expr.free_symbols
                                    if isinstance(s, sp.Symbol) and s not in labels), key=str)
+        out = {}
         for atom in atoms:
             decl = self.scope.lookup(atom)
             if decl is not None:
-                out[str(atom)] = decl.domain
+                out[names.get(decl.obj, str(atom))] = decl.domain
         return out
 
     def evaluate(self, **arrays) -> np.ndarray | float:
@@ -71,6 +73,7 @@ class Formula:
                 if sizes.setdefault(size, length) != length:
                     raise DomainError(f"{key}: axis for {size} has {length} entries, "
                                       f"another argument has {sizes[size]}")
+            _check_domain(self.name, key, a, self.scope.require(obj).domain)
             batch_shapes.append(a.shape[:lead])
             values[obj] = (a, lead)
         try:
@@ -95,6 +98,22 @@ class Formula:
         """Jupyter: the title, the expression as MathML, and the domain of each symbol."""
         from .render import html
         return html.formula_fragment(self)
+
+
+def _check_domain(formula: str, key: str, a: np.ndarray, domain: Domain) -> None:
+    """Refuse values outside the argument's domain rather than return a silent nan."""
+    bad = None
+    if domain.values is not None and not np.isin(a, domain.values).all():
+        bad = f"takes values in {set(domain.values)}"
+    elif domain.axis_rule is not None and a.size and \
+            not np.allclose(a.sum(axis=-1), 1.0, rtol=0, atol=1e-6):
+        bad = "must sum to 1 along its last axis"
+    elif isinstance(domain, Probability) and ((a < 0) | (a > 1)).any():
+        bad = "is a probability, in [0, 1]"
+    elif not np.isfinite(a).all():
+        bad = "must be finite"
+    if bad:
+        raise DomainError(f"{formula}.evaluate: {key} {bad}")
 
 
 def _bce_summand(lab, prob):

@@ -8,7 +8,8 @@ from . import notation as nt
 
 def _over(family: sp.Basic) -> sp.Expr:
     """The size of a distribution's outcome axis (n for the lecture's p and q)."""
-    decl = nt.LECTURE.lookup(family)
+    from .conditions import current_scope  # the scope a derivation or check is using
+    decl = current_scope().lookup(family)
     return decl.over[-1] if decl is not None and decl.over else nt.n
 
 

@@ -25,6 +25,10 @@ def _problem(r: StepResult) -> str:
     return f"{_relpath(file)}:{line}: step {r.step.index} {r.status}: {why}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def text(results: list[DerivationResult]) -> str:
     """One table per derivation, then problems with their script lines, then a summary."""
     out = []
@@ -41,9 +45,10 @@ def text(results: list[DerivationResult]) -> str:
         out.extend("  " + _problem(r) for r in res.steps if r.status != "verified")
         out.append("")
     counts = summary(results)
+    steps = sum(len(r.steps) for r in results)
     out.append(f"{counts['verified']} verified, {counts['refuted']} refuted, "
-               f"{counts['unproven']} unproven ({len(results)} derivations, "
-               f"{sum(len(r.steps) for r in results)} steps)")
+               f"{counts['unproven']} unproven ({_count(len(results), 'derivation')}, "
+               f"{_count(steps, 'step')})")
     return "\n".join(out)
 
 

@@ -20,7 +20,7 @@ from .. import functions as fn
 from ..derivation import Derivation, Step
 from ..errors import MissingExtra
 from ..relations import AT_MOST, EQUAL
-from .printer import XentLatexPrinter, _simple, split_product
+from .printer import _simple, split_product
 
 MINUS = "\u2212"
 INVISIBLE_TIMES = "\u2062"
