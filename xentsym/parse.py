@@ -538,20 +538,28 @@ def _mentions(nodes: list, letter: str) -> bool:
     return False
 
 
+def _subscript_head(nodes: list, k: int):
+    """The first node of the subscript of the \\sum/\\prod at ``nodes[k]`` (the bound
+    variable, in \\sum_{i=1}^N or \\sum^N_{i=1}), or None when it has no subscript."""
+    j = k + 1
+    while j < len(nodes) and _is_macro(nodes[j], r"\limits", r"\nolimits"):
+        j += 1
+    for _ in range(2):
+        if j + 1 < len(nodes) and _is_char(nodes[j], "_"):
+            sub = _arg_nodes(nodes, j + 1, r"\sum", nodes[k].start)
+            return sub[0] if sub else None
+        if j + 1 < len(nodes) and _is_char(nodes[j], "^"):
+            j += 2
+    return None
+
+
 def _binds(nodes: list, letter: str) -> bool:
     """Whether some \\sum/\\prod in the nodes has ``letter`` as its variable."""
     for k, node in enumerate(nodes):
         if _is_macro(node, r"\sum", r"\prod"):
-            j = k + 1
-            while j < len(nodes) and _is_macro(nodes[j], r"\limits", r"\nolimits"):
-                j += 1
-            for _ in range(2):
-                if j + 1 < len(nodes) and _is_char(nodes[j], "_"):
-                    sub = _arg_nodes(nodes, j + 1, r"\sum", node.start)
-                    if sub and _is_letter(sub[0], letter):
-                        return True
-                if j + 1 < len(nodes) and _is_char(nodes[j], "^", "_"):
-                    j += 2
+            head = _subscript_head(nodes, k)
+            if head is not None and _is_letter(head, letter):
+                return True
         if isinstance(node, (Group, Env)) and _binds(node.children, letter):
             return True
     return False
@@ -619,16 +627,8 @@ class _Reader:
             if _is_macro(node, r"\prod"):
                 return None
             if _is_macro(node, r"\sum"):
-                j = k + 1
-                while j < len(nodes) and _is_macro(nodes[j], r"\limits", r"\nolimits"):
-                    j += 1
-                for _ in range(2):
-                    if j + 1 < len(nodes) and _is_char(nodes[j], "_"):
-                        sub = _arg_nodes(nodes, j + 1, r"\sum", node.start)
-                        return sub[0].text if sub and _is_letter(sub[0]) else None
-                    if j + 1 < len(nodes) and _is_char(nodes[j], "^"):
-                        j += 2
-                return None
+                head = _subscript_head(nodes, k)
+                return head.text if head is not None and _is_letter(head) else None
         return None
 
     def _split_terms(self, nodes: list, at: int) -> list[tuple]:
