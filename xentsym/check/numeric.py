@@ -11,7 +11,8 @@ overflow (``exp(1000)/exp(999)``) and underflow (a product of many small probabi
 therefore never refute a true step. The re-evaluation is bounded (``MAX_RECHECKS`` samples and
 ``RECHECK_SECONDS`` per check); when the budget runs out before a disagreement is either
 confirmed or explained away, the check fails *without* a witness, so the step is left
-unproven rather than refuted.
+unproven rather than refuted. The one exception: an expression mpmath cannot evaluate at
+all keeps its float64 verdict, there being no better evidence to consult.
 
 The check is also bounded in time and memory: exact constant computations that would be
 huge (``3**(10**8)`` built unevaluated, ``factorial(10**9)``) are replaced by their float
