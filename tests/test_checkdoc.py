@@ -131,3 +131,26 @@ def test_huge_file_is_refused_quickly(tmp_path, capsys):
     assert main(["check-doc", str(doc)]) == 2
     err = capsys.readouterr().err
     assert "huge.md" in err and err.count("\n") == 1
+
+
+LATEX_NOTES = r"""\documentclass{article}
+\begin{document}
+\begin{equation}
+D_{KL}(p||q) = \sum_{i=1}^n p(x_i) \log\left(\frac{p(x_i)}{q(x_i)}\right)
+\end{equation}
+% xentsym: n = 2
+\begin{align*}
+D_{KL}(p||q) &= \sum_{i=1}^n p(x_i) \log p(x_i) - \sum_{i=1}^n p(x_i) \log q(x_i) \\
+  &= p(x_1) \log p(x_1) + p(x_2) \log p(x_2) - p(x_1) \log q(x_1) - p(x_2) \log q(x_2) \\
+  &= p(x_1) \log p(x_1) - p(x_2) \log q(x_2)
+\end{align*}
+\end{document}
+"""
+
+
+def test_latex_document_with_a_size_hint(tmp_path):
+    """With n = 2 the last entries become 1 - the first; logs of them must still split."""
+    doc = tmp_path / "notes.tex"
+    doc.write_text(LATEX_NOTES, encoding="utf-8")
+    statuses = [(s.line, s.status) for s in check_document(str(doc)).steps]
+    assert statuses == [(4, "defined"), (8, "verified"), (9, "verified"), (10, "refuted")]

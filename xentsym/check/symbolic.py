@@ -125,23 +125,30 @@ def _domain_sums(expr: sp.Expr, scope: Scope) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Sum), go)
 
 
+def _linearise(e: sp.Expr) -> sp.Expr:
+    """Split logs the domains allow, multiply out, and make sums linear, to a fixed point."""
+    for _ in range(8):
+        before = e
+        e = _LOGS(e)
+        e = sp.expand(e, deep=True, log=False, power_base=False, power_exp=False)
+        e = R.pull_constant(R.split_sum(e))
+        if e == before:
+            break
+    return e
+
+
 def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Expr:
     """A canonical form in which equal expressions (on the domains) usually coincide."""
     fixed = fixed or {}
     with cond.using_scope(scope):
         e = unfold_all(expr)
         e = evaluate_derivatives(e, scope)
-        e = R.expand_finite_sums(e)
+        e = _linearise(R.expand_finite_sums(e))
+        # The last entry of a fixed-length distribution becomes 1 - the others only now:
+        # as p[2] it is provably positive, so logs of it were split above.
         facts = _simplex_facts(e, scope, fixed)
         if facts:
-            e = e.xreplace(facts)
-        for _ in range(8):
-            before = e
-            e = _LOGS(e)
-            e = sp.expand(e, deep=True, log=False, power_base=False, power_exp=False)
-            e = R.pull_constant(R.split_sum(e))
-            if e == before:
-                break
+            e = _linearise(e.xreplace(facts))
         e = _domain_sums(e, scope)
         return sp.expand(_canonical_indices(e), log=False, power_base=False, power_exp=False)
 
