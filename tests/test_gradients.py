@@ -157,6 +157,20 @@ def test_the_engine_verifies_both_gradient_derivations(gradients):
             assert s.symbolic.status == "proved" and s.numeric.status == "passed"
 
 
+def _refuted_witnesses(d, wrong: dict):
+    """Claim each wrong gradient from the derivation's start; each must be refuted with a
+    witness. Yields (why, claimed expression, counterexample)."""
+    before = d.steps[0].before
+    claims = [Derivation(f"wrong-{j}", why, before, scope=d.scope).claim(expr, why)
+              for j, (why, expr) in enumerate(wrong.items())]
+    for r, (why, expr) in zip(verify(claims, OPTIONS), wrong.items()):
+        (s,) = r.steps
+        assert s.status == "refuted", (why, s.to_json())
+        assert s.symbolic.status != "proved", why
+        assert s.numeric.counterexample is not None, why
+        yield why, expr, s.numeric.counterexample
+
+
 def _wrong_sigmoid_claims(d):
     z = d.steps[0].before.variables[0]
     return z, {
@@ -170,14 +184,7 @@ def _wrong_sigmoid_claims(d):
 def test_the_engine_refutes_wrong_sigmoid_gradients(gradients):
     d = gradients["sigmoid-bce-gradient"]
     z, wrong = _wrong_sigmoid_claims(d)
-    claims = [Derivation(f"wrong-{j}", why, d.steps[0].before, scope=d.scope).claim(expr, why)
-              for j, (why, expr) in enumerate(wrong.items())]
-    for r, (why, expr) in zip(verify(claims, OPTIONS), wrong.items()):
-        (s,) = r.steps
-        assert s.status == "refuted", (why, s.to_json())
-        assert s.symbolic.status != "proved", why
-        ce = s.numeric.counterexample
-        assert ce is not None, why
+    for why, expr, ce in _refuted_witnesses(d, wrong):
         # At the witness: the NumPy gradient is sigma(z) - y, the claimed value is not.
         zv, yv = ce["values"]["z"], ce["values"]["Y"]
         truth = central(lambda v: bce_of_logit(v, yv), np.array([zv]))[0]
@@ -202,14 +209,7 @@ def test_the_engine_refutes_wrong_softmax_gradients(gradients):
         "label added": top + t[1],
         "no softmax": sp.exp(z[1]) - t[1],
     }
-    claims = [Derivation(f"wrong-{j}", why, before, scope=d.scope).claim(expr, why)
-              for j, (why, expr) in enumerate(wrong.items())]
-    for r, (why, expr) in zip(verify(claims, OPTIONS), wrong.items()):
-        (s,) = r.steps
-        assert s.status == "refuted", (why, s.to_json())
-        assert s.symbolic.status != "proved", why
-        ce = s.numeric.counterexample
-        assert ce is not None, why
+    for why, _, ce in _refuted_witnesses(d, wrong):
         zv = np.array([ce["values"]["z"]], dtype=float)
         tv = np.array([ce["values"]["t"]], dtype=float)
         truth = grad_central(lambda v: softmax_ce(v, tv), zv)[0, 0]

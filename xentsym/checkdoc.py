@@ -16,7 +16,8 @@ from .domains import REAL
 from .errors import XentsymError
 from .parse import Objective, parse, parse_objective, parse_relation
 from .render.printer import latex
-from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
+from .rules import substitute
+from .relations import EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .verify import Options, check_step
 
 # A side that names something: H(X), D_{KL}(p||q), J(w), \mathcal{L}(\theta; X, D), \theta_p, L.
@@ -173,7 +174,6 @@ class _Checker:
             relation = SAME_OPTIMUM if lhs.sense == rhs.sense else SWITCH_SENSE
             sense = rhs.sense
             lhs, rhs = lhs.expr, rhs.expr
-        from .rules import substitute
         lhs, rhs = self._apply_functions(lhs), self._apply_functions(rhs)
         # A defined symbol on one side only is replaced by its definition (beta := p_theta).
         for sym, body in self.symbols.items():
@@ -265,4 +265,4 @@ def check_document(path: str, options: Options = Options(), progress=None) -> Do
     return checker.report
 
 
-__all__ = ["check_document", "DocReport", "DocStep", "AT_MOST"]
+__all__ = ["check_document", "DocReport", "DocStep"]

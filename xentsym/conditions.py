@@ -104,13 +104,6 @@ def positive(expr: sp.Expr) -> bool:
     return _record(SideCondition(expr, "> 0", sign_of(expr) > 0))
 
 
-def negative(expr: sp.Expr) -> bool:
-    """Prove ``expr < 0`` from the domains and record it."""
-    if expr.is_Number:
-        return expr.is_negative is True
-    return _record(SideCondition(expr, "< 0", sign_of(expr) < 0))
-
-
 def real(expr: sp.Expr) -> bool:
     """Prove that ``expr`` is real and record it."""
     if expr.is_Number:

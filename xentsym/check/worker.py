@@ -135,9 +135,4 @@ class Worker:
         self.close()
 
 
-def in_process(fn: Callable, *args: Any) -> tuple[str, Any]:
-    """Run without a worker (for debugging); no deadline."""
-    return ("ok", fn(*args))
-
-
-__all__ = ["Worker", "in_process"]
+__all__ = ["Worker"]
