@@ -1,105 +1,44 @@
-"""check-doc: the derivation chains inside a Markdown or LaTeX document, checked step by step."""
+"""check-doc: the derivation chains inside a Markdown or LaTeX document, checked step by step.
+
+How one document is read (README, "Checking a document you already have", says it for users):
+
+* **Definitions.** ``:=`` (and the other definition signs the reader knows), or ``=`` in the
+  first step of a chain whose left side is a *new* name (``L``, ``J(w)``, ``P(D | \\beta)``),
+  defines that name. A name already known, built in (``H``, ``D_{KL}``, ``I``, ``\\log``,
+  ``\\sigma`` ...) or defined earlier, is *checked*: equal bodies verify; a body that keeps
+  the optimisers (a positive factor, an added constant, the sign flipped with min and max
+  swapped) verifies as that relation; anything else is refuted. A restatement that brings in
+  other variables reuses the name for another quantity: it is learned, with a warning.
+  A symbol set to a number (``x = 1``) is a ``condition``, never a definition.
+* **Other relations** never define: ``<=``/``>=`` are checked as inequalities; ``\\approx``,
+  ``\\neq``, ``\\sim`` and the like are ``unchecked``.
+* **Domains** come from the document's symbol table (``doctable``); **hints** from ``dochints``.
+"""
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import document as docs
-from . import notation as nt
 from .check.worker import Worker
 from .derivation import Step
-from .domains import REAL
+from .dochints import Declared, Specialised, read_hint
+from .docreport import STATUSES, DocReport, DocStep
+from .doctable import DocTable
 from .errors import XentsymError
-from .parse import Objective, parse, parse_objective, parse_relation
+from .functions import unfold_all
+from .parse import Objective, parse, parse_objective
+from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .render.printer import latex
 from .rules import substitute
-from .relations import EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .verify import Options, check_step
 
-# A side that names something: H(X), D_{KL}(p||q), J(w), \mathcal{L}(\theta; X, D), \theta_p, L.
-_NAME = re.compile(r"^\s*(\\mathcal\{?[A-Za-z]\}?|\\[A-Za-z]+|[A-Za-z])\s*(_\{[^{}]*\}|_[A-Za-z0-9])?"
-                   r"\s*(\([^()]*\))?\s*$")
-# Documents get the lecture's domains, except q as a scalar: the lecture defines q = 1 - p
-# only in prose, so a q that a document does not define must stay unknown.
-DOC_SCOPE = nt.Scope([d for d in nt.LECTURE if d.obj is not nt.q_failure])
-STATUSES = ("verified", "refuted", "unproven", "unparsed", "defined")
-
-
-@dataclass
-class DocStep:
-    line: int
-    chain: int
-    step: int
-    lhs: str
-    rhs: str
-    status: str
-    message: str = ""
-
-    def to_json(self) -> dict:
-        return {"line": self.line, "chain": self.chain, "step": self.step, "lhs": self.lhs,
-                "rhs": self.rhs, "status": self.status, "message": self.message}
-
-
-@dataclass
-class DocReport:
-    file: str
-    steps: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)  # (line, message)
-
-    def summary(self) -> dict:
-        counts = dict.fromkeys(STATUSES, 0)
-        for s in self.steps:
-            counts[s.status] += 1
-        return counts
-
-    def ok(self) -> bool:
-        c = self.summary()
-        return c["refuted"] == c["unproven"] == c["unparsed"] == 0
-
-    def to_json(self) -> str:
-        return json.dumps({"file": self.file, "steps": [s.to_json() for s in self.steps],
-                           "warnings": [{"line": ln, "message": m} for ln, m in self.warnings],
-                           "summary": self.summary()}, indent=2, ensure_ascii=False)
-
-    def text(self) -> str:
-        out = []
-        for s in self.steps:
-            if s.status == "defined":
-                continue
-            why = f": {s.message}" if s.message else ""
-            out.append(f"{self.file}:{s.line}: chain {s.chain} step {s.step} {s.status}{why}")
-        out += [f"{self.file}:{ln}: warning: {m}" for ln, m in self.warnings]
-        c = self.summary()
-        out.append(", ".join(f"{c[k]} {k}" for k in STATUSES))
-        return "\n".join(out)
-
-
-def _name_key(text: str) -> str | None:
-    return re.sub(r"\s+", "", text) if _NAME.match(text) else None
-
-
-def _hint_pairs(doc) -> list[tuple[int, sp.Basic, sp.Basic]]:
-    pairs = []
-    for h in docs.hints(doc):
-        lhs, rel, rhs = parse_relation(h.text, file=doc.path, line=h.line, column=h.column)
-        if rel != "=" or isinstance(lhs, Objective) or isinstance(rhs, Objective):
-            raise XentsymError("a hint must read NAME = VALUE", file=doc.path, line=h.line)
-        if isinstance(lhs, sp.Indexed) and isinstance(rhs, sp.Indexed):
-            lhs, rhs = lhs.base, rhs.base  # a definition for the whole family
-        pairs.append((h.line, lhs, rhs))
-    return pairs
-
-
-def _atoms(e) -> set:
-    """Indexed families and plain symbols of ``e`` (not the families' labels)."""
-    families = {ix.base for ix in e.atoms(sp.Indexed)}
-    labels = {f.label for f in families}
-    return families | {s for s in e.free_symbols
-                       if isinstance(s, sp.Symbol) and s not in labels}
+DEFINES = frozenset({":=", "=:"})
+CHECKED_ORDER = {"<=": False, ">=": True, "<": False, ">": True}  # True: sides swapped
+_OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
 
 
 @dataclass(frozen=True)
@@ -111,32 +50,110 @@ class _FunctionDef:
     body: sp.Expr
 
 
+@dataclass
+class _Known:
+    """A name the document defined: its latest body and where it was stated."""
+
+    body: object  # sp.Expr or Objective
+    line: int
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A hint with the offset it stands at."""
+
+    offset: int
+    line: int
+    item: object  # Declared or Specialised
+
+
+def _atoms(e) -> set:
+    """Indexed families and plain symbols of ``e`` (not the families' labels)."""
+    if isinstance(e, Objective):
+        e = e.expr
+    families = {ix.base.label for ix in e.atoms(sp.Indexed)}
+    return families | {s for s in e.free_symbols
+                       if isinstance(s, sp.Symbol) and s not in families and not s.is_integer}
+
+
+def _is_name(e) -> bool:
+    """A new name can be defined: a plain symbol, or an unknown function of names."""
+    if isinstance(e, sp.Symbol):
+        return not e.is_integer
+    return isinstance(e, AppliedUndef) and all(
+        isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args)
+
+
+def _is_number(e) -> bool:
+    return isinstance(e, sp.Expr) and not isinstance(e, Objective) and e.is_number
+
+
 class _Checker:
     def __init__(self, doc, options: Options, worker: Worker):
         self.doc, self.options, self.worker = doc, options, worker
-        self.definitions: dict[str, str] = {}
+        self.table = DocTable(doc.text)
+        self.names: dict[str, _Known] = {}
         self.functions: list[_FunctionDef] = []
         self.symbols: dict = {}  # defined symbols: beta -> p_theta[i]
-        self.hints = _hint_pairs(doc)
-        self._after = self._display_line = 0  # hints between these lines are in force
         self.report = DocReport(doc.path)
+        self.hints = self._read_hints()
+        self.given: tuple = ()  # specialisations in force for the current display
 
-    def _read(self, side_text: str, line: int, col: int):
+    # ------------------------------------------------------------------ hints
+
+    def _read_hints(self) -> list[_Placed]:
+        starts = self.doc._line_starts
+        placed = []
+        for h in docs.hints(self.doc):
+            try:
+                item = read_hint(h.text, file=self.doc.path, line=h.line, column=h.column)
+            except XentsymError as exc:
+                self.report.errors.append((h.line, h.column, exc.message))
+                continue
+            placed.append(_Placed(starts[h.line - 1] + h.column - 1, h.line, item))
+        return placed
+
+    def enter(self, display, previous_end: int) -> None:
+        """Take the hints that stand before this display (or inside it)."""
+        given = []
+        for h in self.hints:
+            if not previous_end <= h.offset < display.end:
+                continue
+            if isinstance(h.item, Declared):
+                for name, family in h.item.names:
+                    self.table.declare(name, family, h.item.domain, h.line, h.item.over)
+            else:
+                given.append((h.item.old, h.item.new, h.line))
+        self.given = tuple(given)
+
+    def _hint_example(self, name: str) -> str:
+        if self.doc.kind == "latex":
+            return f"% xentsym: {name} = ..."
+        return f"<!-- xentsym: {name} = ... -->"
+
+    # ------------------------------------------------------------------ reading
+
+    def _read(self, side):
         warns: list = []
-        if re.match(r"\s*\\arg\s*\\?(max|min)", side_text):
-            item = parse_objective(side_text, file=self.doc.path, line=line, column=col,
-                                   warnings=warns)
+        text = side.text
+        where = {"file": self.doc.path, "line": side.line, "column": side.column,
+                 "warnings": warns}
+        if re.match(r"\s*\\(arg\s*\\?|operatorname\*?\{|mathop\{|underset)", text) and \
+                re.search(r"arg\s*\\?(max|min)|argm(ax|in)", text):
+            item = parse_objective(text, **where)
         else:
-            item = parse(side_text, file=self.doc.path, line=line, column=col, warnings=warns)
+            item = parse(text, **where)
         for w in warns:
-            self.report.warnings.append((w.line or line, w.message))
+            self.report.warnings.append((w.line or side.line, w.message))
         return item
 
-    def _learn(self, lhs, body) -> None:
-        """Remember a defined function or symbol for later substitution."""
-        if isinstance(lhs, Objective) or isinstance(body, Objective):
+    # ------------------------------------------------------------------ definitions
+
+    def _learn(self, lhs, body, key: str, line: int) -> None:
+        self.names[key] = _Known(body, line)
+        if isinstance(body, Objective):
             return
-        if isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args):
+        if isinstance(lhs, AppliedUndef):
             self.functions.append(_FunctionDef(str(lhs.func), lhs.args, body))
         elif isinstance(lhs, sp.Symbol):
             self.symbols[lhs] = body
@@ -146,107 +163,216 @@ class _Checker:
         def score(fd, args):
             hits = 0
             for param, arg in zip(fd.params, args):
-                dp, da = DOC_SCOPE.lookup(param), DOC_SCOPE.lookup(arg)
-                hits += (param == arg) * 2 + (dp is not None and da is not None
-                                               and dp.domain == da.domain)
-            return hits
+                same = self.table.meaning(*_key(param)).domain == \
+                    self.table.meaning(*_key(arg)).domain
+                hits += (param == arg) * 2 + same
+            recursive = any(str(c.func) == fd.name for c in fd.body.atoms(AppliedUndef))
+            return (hits, not recursive)
 
         def expand(call):
             fits = [fd for fd in self.functions
                     if fd.name == str(call.func) and len(fd.params) == len(call.args)]
             if not fits:
                 return call
-            best = max(reversed(fits), key=lambda fd: score(fd, call.args))
+            best = max(fits, key=lambda fd: score(fd, call.args))
             return best.body.xreplace(dict(zip(best.params, call.args)))
-        return expr.replace(lambda e: isinstance(e, AppliedUndef), expand)
+        for _ in range(8):  # definitions may use earlier ones; bounded, never a loop
+            new = expr.replace(lambda e: isinstance(e, AppliedUndef), expand)
+            if new == expr:
+                break
+            expr = new
+        return expr
 
-    def _given(self, line: int) -> tuple:
-        """Hints written after the previous display and before this one apply to it."""
-        return tuple((a, b) for ln, a, b in self.hints if self._after < ln <= line)
+    def _resolve(self, e):
+        """Defined functions and symbols written out."""
+        if isinstance(e, Objective):
+            return Objective(e.sense, e.wrt_latex, e.wrt, self._resolve(e.expr))
+        e = self._apply_functions(e)
+        # A defined symbol stands for its body everywhere; a body with a free index (beta
+        # = p_theta(Y = 1 | x_i)) is per sample, so inside a sum over i it takes that sample.
+        for sym, body in self.symbols.items():
+            if sym in e.free_symbols:
+                e = e.xreplace({sym: body})
+        return e
 
-    def _check(self, lhs, rhs, line: int) -> tuple[str, str]:
-        given = self._given(self._display_line)
+    # ------------------------------------------------------------------ checking
+
+    def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False) -> tuple:
+        """(status, message, assumptions, counterexample) of ``lhs relation rhs``."""
+        lhs, rhs = self._resolve(lhs), self._resolve(rhs)
+        if swap:
+            lhs, rhs = rhs, lhs
         lo, ro = isinstance(lhs, Objective), isinstance(rhs, Objective)
         if lo != ro:
-            return "unparsed", "an optimiser (arg max/min) is compared with a value"
-        relation, sense, wrt = EQUAL, None, ()
+            return "unparsed", "an optimiser (arg max/min) is compared with a value", [], None
+        sense = None
         if lo:
             relation = SAME_OPTIMUM if lhs.sense == rhs.sense else SWITCH_SENSE
             sense = rhs.sense
             lhs, rhs = lhs.expr, rhs.expr
-        lhs, rhs = self._apply_functions(lhs), self._apply_functions(rhs)
-        # A defined symbol on one side only is replaced by its definition (beta := p_theta).
-        for sym, body in self.symbols.items():
-            in_l, in_r = sym in _atoms(lhs), sym in _atoms(rhs)
-            if in_l != in_r:
-                lhs, rhs = (lhs.xreplace({sym: body}), rhs) if in_l else \
-                    (lhs, rhs.xreplace({sym: body}))
-        left, right = substitute(lhs, given), substitute(rhs, given)
+        pairs = tuple((a, b) for a, b, _ in given)
+        # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
+        left, right = (substitute(unfold_all(e) if pairs else e, pairs) for e in (lhs, rhs))
         for side in (left, right):
             calls = side.atoms(AppliedUndef)
             if calls:
-                name = sorted(map(str, calls))[0]
-                return "unproven", f"{name} is not defined in the document before this line"
-        if lo:
-            wrt = tuple(b for b in _atoms(left) | _atoms(right)
-                        if isinstance(b, sp.IndexedBase) and DOC_SCOPE.lookup(b) is not None
-                        and DOC_SCOPE.lookup(b).domain.name == "probability")
-            if not wrt:
-                return "unproven", "no model parameters found to optimise over"
-        # A right side that brings in a symbol the left side lacks cannot follow from it:
-        # that is a specialisation or a definition the prose gives, so ask for a hint.
+                name = sorted(str(c.func) for c in calls)[0]
+                return "unproven", f"{name} is not defined in the document before this line", \
+                    [], None
         new = sorted(_atoms(right) - _atoms(left), key=str)
         if new:
-            name = latex(new[0][nt.i]) if isinstance(new[0], sp.IndexedBase) else latex(new[0])
+            name = _show(new[0], right)
             return "unproven", (f"{name} appears on the right only and the document does not "
-                                f"define it; a hint such as <!-- xentsym: {name} = ... --> "
-                                f"would settle it")
-        scope = DOC_SCOPE
-        unknown_l = {a for a in _atoms(left) if scope.lookup(a) is None}
-        unknown_r = {a for a in _atoms(right) if scope.lookup(a) is None}
-        extra = [nt.Declaration(a, REAL) for a in unknown_l | unknown_r]
-        if extra:
-            scope = scope.extended(extra)
-        step = Step(1, lhs, rhs, relation, "claim", "", "", given, (), wrt, sense)
+                                f"define it; a hint such as {self._hint_example(name)} "
+                                f"would settle it"), [], None
+        left, right = self.table.bind(left), self.table.bind(right)
+        scope, said = self.table.scope([left, right])
+        wrt = ()
+        if relation.is_optimiser:
+            wrt = self._parameters(left, right)
+            if not wrt:
+                return "unproven", "no model parameters found to optimise over", said, None
+        said = said + [f"{latex(a)} = {latex(b)} (hint, line {ln})" for a, b, ln in given]
+        step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
         result = check_step(step, scope, self.options, self.worker)
-        msg = ""
+        said += list(getattr(result.numeric, "assumptions", ()) or ())
+        said += list(getattr(result.symbolic, "assumptions", ()) or ())
         if result.status == "refuted" and result.numeric.counterexample is not None:
-            msg = "counterexample " + json.dumps(result.numeric.counterexample)
-        elif result.status != "verified":
-            msg = result.symbolic.message or result.numeric.message
-        return result.status, msg
+            return "refuted", "counterexample", said, result.numeric.counterexample
+        if result.status == "refuted":
+            return "refuted", result.symbolic.message or "disproved", said, None
+        if result.status == "verified":
+            return "verified", "", said, None
+        why = result.symbolic.message or result.numeric.message
+        if result.symbolic.status == "timeout":
+            why = f"timeout: {why}"
+        return "unproven", why, said, None
+
+    def _parameters(self, left, right) -> tuple:
+        fams = {ix.base for e in (left, right) for ix in e.atoms(sp.Indexed)}
+        return tuple(sorted((f for f in fams if self.table.meaning(str(f.label), True)
+                             .domain.name in _OPTIMISER_DOMAINS), key=sp.default_sort_key))
+
+    def _restated(self, known: _Known, name: str, rhs) -> tuple:
+        """A known name stated again: equal, or the same optimisers, or refuted."""
+        first = self._check(known.body, rhs)
+        if first[0] != "refuted" or isinstance(rhs, Objective):
+            return first
+        for relation, words in ((SAME_OPTIMUM, "has the same minimisers and maximisers"),
+                                (SWITCH_SENSE, "has the sign flipped: its maximisers are the "
+                                               "minimisers")):
+            status, msg, said, _ = self._check(known.body, rhs, relation)
+            if status == "verified":
+                return ("verified", f"not equal to {name} of line {known.line}, but {words} "
+                        f"of it", said, None)
+        return first
 
     def chain(self, chain) -> None:
-        if chain.display.line != self._display_line:
-            self._after, self._display_line = self._display_line, chain.display.line
-        steps = chain.steps
-        first_key = _name_key(steps[0].lhs.text)
-        for st in steps:
+        for st in chain.steps:
             row = DocStep(st.line, chain.number, st.index, st.lhs.text.strip(),
-                          st.rhs.text.strip(), "unparsed")
+                          st.rhs.text.strip(), "unparsed", relation=st.relation)
             self.report.steps.append(row)
-            lhs_text, lhs_pos = st.lhs.text, (st.lhs.line, st.lhs.column)
-            if st.index == 1 and first_key is not None:
-                if first_key not in self.definitions or len(steps) == 1:
-                    self.definitions[first_key] = st.rhs.text
-                    row.status = "defined"
-                    try:  # read both sides: for warnings, and to substitute the name later
-                        self._learn(self._read(st.lhs.text, st.lhs.line, st.lhs.column),
-                                    self._read(st.rhs.text, st.rhs.line, st.rhs.column))
-                    except XentsymError as exc:
-                        row.message = f"the definition could not be read: {exc.message}"
-                    continue
-                lhs_text = self.definitions[first_key]
-                self.definitions[first_key] = st.rhs.text
-            if st.relation not in ("=",):
-                row.message = f"relation {st.latex} is not checked"
-                continue
             try:
-                lhs = self._read(lhs_text, *lhs_pos)
-                rhs = self._read(st.rhs.text, st.rhs.line, st.rhs.column)
-                row.status, row.message = self._check(lhs, rhs, st.line)
+                self._step(st, row)
             except XentsymError as exc:
                 row.status, row.message = "unparsed", exc.message
+
+    def _step(self, st, row: DocStep) -> None:
+        given = self.given + self._condition(st)
+        if st.relation not in DEFINES and st.relation != "=" and \
+                st.relation not in CHECKED_ORDER:
+            row.status = "unchecked"
+            row.message = f"relation {st.latex.strip()} is reported, not checked"
+            return
+        lhs, rhs = self._read(st.lhs), self._read(st.rhs)
+        if st.relation in CHECKED_ORDER:
+            res = self._check(lhs, rhs, AT_MOST, given, swap=CHECKED_ORDER[st.relation])
+            if st.relation in "<>" and res[0] == "verified":
+                res = ("unproven", "only the non-strict inequality was proved") + res[2:]
+            return self._fill(row, res)
+        if st.index == 1 and _is_name(lhs) and not _mentions(rhs, lhs):
+            key = re.sub(r"\s+", "", st.lhs.text)
+            known = self.names.get(key)
+            if known is None:
+                if isinstance(lhs, sp.Symbol) and _is_number(rhs) and st.relation == "=":
+                    row.status = "condition"
+                    row.message = f"{row.lhs} = {row.rhs} is read as a value or a case, " \
+                                  f"not as a definition"
+                    return
+                row.status = "defined"
+                self._learn(lhs, rhs, key, st.line)
+                return
+            if _atoms(rhs) - _atoms(known.body):
+                row.status = "defined"
+                row.message = f"{row.lhs} is defined again (line {known.line} defined it " \
+                              f"with other variables)"
+                self.report.warnings.append((st.line, row.message))
+                self._forget(lhs)
+                self._learn(lhs, rhs, key, st.line)
+                return
+            res = self._restated(known, row.lhs, rhs)
+            self.names[key] = _Known(rhs, st.line)
+            return self._fill(row, res)
+        res = self._check(lhs, rhs, EQUAL, given)
+        if res[0] == "refuted" and _stationarity(lhs, rhs):
+            res = ("condition", "an equation to solve (a derivative set to 0), not an "
+                                "identity") + res[2:]
+        self._fill(row, res)
+
+    def _forget(self, lhs) -> None:
+        if isinstance(lhs, AppliedUndef):
+            self.functions = [f for f in self.functions if f.name != str(lhs.func)]
+        self.symbols.pop(lhs, None)
+
+    def _condition(self, st) -> tuple:
+        side = getattr(st, "condition", None)
+        if side is None:
+            return ()
+        from .parse import parse_relation
+        a, rel, b = parse_relation(side.text, file=self.doc.path, line=side.line,
+                                   column=side.column)
+        if rel != "=" or not isinstance(a, (sp.Symbol, sp.Indexed)):
+            raise XentsymError(f"the condition {side.text.strip()} is not NAME = VALUE",
+                               file=self.doc.path, line=side.line, column=side.column)
+        return ((a, b, side.line),)
+
+    @staticmethod
+    def _fill(row: DocStep, res: tuple) -> None:
+        row.status, row.message, row.assumptions, row.counterexample = res
+        if row.counterexample is not None:
+            import json
+            row.message = "counterexample " + json.dumps(row.counterexample)
+
+
+def _key(e) -> tuple:
+    if isinstance(e, sp.Indexed):
+        return (str(e.base.label), True)
+    return (str(e), False)
+
+
+def _show(atom, expr) -> str:
+    if isinstance(atom, sp.Symbol) and any(ix.base.label == atom for ix in expr.atoms(sp.Indexed)):
+        ix = next(ix for ix in expr.atoms(sp.Indexed) if ix.base.label == atom)
+        return latex(ix)
+    return latex(atom)
+
+
+def _mentions(body, name) -> bool:
+    """A body that uses its own name (``L = 2 L``) is an equation, not a definition."""
+    body = body.expr if isinstance(body, Objective) else body
+    if isinstance(name, AppliedUndef):
+        return any(c.func == name.func for c in body.atoms(AppliedUndef))
+    return name in body.free_symbols
+
+
+def _stationarity(lhs, rhs) -> bool:
+    """``0 = d/dθ f`` (either way round): an equation to solve, not an identity."""
+    if isinstance(lhs, Objective) or isinstance(rhs, Objective):
+        return False
+    for zero, other in ((lhs, rhs), (rhs, lhs)):
+        if zero == 0 and other.has(sp.Derivative):
+            return True
+    return False
 
 
 def check_document(path: str, options: Options = Options(), progress=None) -> DocReport:
@@ -255,14 +381,20 @@ def check_document(path: str, options: Options = Options(), progress=None) -> Do
     with Worker() as worker:
         checker = _Checker(doc, options, worker)
         checker.report.warnings += [(w.line, w.message) for w in docs.warnings(doc)]
-        chains = docs.document_chains(doc)
-        for done, chain in enumerate(chains, start=1):
-            checker.chain(chain)
-            if progress is not None:
-                progress(done, len(chains))
+        displays = docs.displays(doc)
+        total = len(docs.document_chains(doc)) if progress is not None else 0
+        previous_end, done = 0, 0
+        for display in displays:
+            checker.enter(display, previous_end)
+            previous_end = display.end
+            for chain in docs.chains(display, done + 1):
+                checker.chain(chain)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
     # A formula repeated in the document repeats its warnings: report each one once.
     checker.report.warnings = sorted(set(checker.report.warnings), key=lambda w: w[0])
     return checker.report
 
 
-__all__ = ["check_document", "DocReport", "DocStep"]
+__all__ = ["check_document", "DocReport", "DocStep", "STATUSES"]

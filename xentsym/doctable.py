@@ -1,0 +1,194 @@
+r"""check-doc's symbol table: what each name of one document means, and where it lives.
+
+The reader (``parse``) turns LaTeX into an expression over *names*. This module gives those
+names their meaning for one document, from three sources, in this order:
+
+1. a **declaration** in the document (a hint such as ``\theta \in (0, 1)``), from the line
+   where it stands to the end of the file;
+2. the field's **conventions**, one table (``CONVENTIONS``) that the README prints: sizes,
+   labels, predicted probabilities, probability mass functions, indices;
+3. otherwise the **natural domain**: the symbol is real, and the numeric check samples it
+   only where the earlier side of the step is defined.
+
+No letter carries the meaning another document (or the lecture's derivation scripts) gave
+it: ``q``, ``x``, ``\beta`` are plain reals here unless this document says otherwise.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from . import domains as D
+from .functions import unfold_all
+from .notation import Declaration, Scope
+
+# Words of a domain in messages (``assumptions``), plain text so they read in a terminal.
+DOMAIN_WORDS = {
+    "real": "real", "probability": "in (0, 1)", "distribution":
+    "a distribution (entries in (0, 1) summing to 1)", "label": "in {0, 1}",
+    "one-hot": "a one-hot row", "positive": "positive", "size": "a positive integer (a size)",
+    "index": "a positive integer (an index)",
+}
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A name's conventional meaning: its domain and why (printed in the README)."""
+
+    name: str  # the reader's name: a symbol's name or a family's label
+    family: bool  # True for an indexed family (y_i), False for a scalar (N)
+    domain: D.Domain
+    why: str
+
+
+def _index_domain() -> D.Domain:
+    return getattr(D, "INDEX", D.SIZE)
+
+
+CONVENTIONS: tuple[Convention, ...] = (
+    Convention("N", False, D.SIZE, "N counts samples"),
+    Convention("K", False, D.SIZE, "K counts classes"),
+    Convention("n", False, D.SIZE, "n counts outcomes"),
+    Convention("y", True, D.LABEL, "y_i, y^{(i)} are labels"),
+    Convention("yk", True, D.ONE_HOT, "y_{(i,k)} is a one-hot label row"),
+    Convention("yhat", True, D.PROBABILITY, r"\hat{y}_i is a predicted probability"),
+    Convention("yhat", False, D.PROBABILITY, r"\hat{y} is a predicted probability"),
+    Convention("yhatk", True, D.DISTRIBUTION, r"\hat{y}_{(i,k)} is a predicted class distribution"),
+    Convention("p_theta", True, D.PROBABILITY, r"p_\theta(\cdot) is a model probability"),
+    Convention("p_0", False, D.PROBABILITY, "p(x_0) is the probability of an event"),
+)
+# p(x_i), q(x_i): a probability mass function over the outcomes when written as one.
+PMF_CONVENTION = "p(x_i), q(x_i) are probability mass functions over the outcomes"
+_PMF_USE = re.compile(r"(?<![A-Za-z\\])([pq])\s*\(\s*x")
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """Where one name lives in this document, and what said so."""
+
+    domain: D.Domain
+    source: str  # "declared at line 12", "convention: ...", "natural domain"
+    over: tuple = ()  # declared axis sizes of a family, outermost first
+
+
+class DocTable:
+    """The names of one document and their meanings, built up while the document is read."""
+
+    def __init__(self, text: str = ""):
+        self.declared: dict[tuple[str, bool], Meaning] = {}
+        # Families the document writes as probability mass functions, p(x_i).
+        self.pmfs = {m.group(1) for m in _PMF_USE.finditer(text)}
+
+    def declare(self, name: str, family: bool, domain: D.Domain, line: int, over=()) -> None:
+        """A declaration from the document, in force from now on."""
+        self.declared[(name, family)] = Meaning(domain, f"declared at line {line}", tuple(over))
+
+    def meaning(self, name: str, family: bool) -> Meaning:
+        """The meaning of a name: declared, else conventional, else natural."""
+        found = self.declared.get((name, family)) or self.declared.get((name, not family))
+        if found is not None:
+            return found
+        if family and name in self.pmfs:
+            return Meaning(D.DISTRIBUTION, "convention: " + PMF_CONVENTION)
+        for c in CONVENTIONS:
+            if c.name == name and c.family == family:
+                return Meaning(c.domain, "convention: " + c.why)
+        return Meaning(D.REAL, "natural domain")
+
+    # ------------------------------------------------------------------ binding
+
+    def bind(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with every name rebuilt to carry exactly this document's assumptions.
+
+        The reader's symbols may carry assumptions of the lecture's notation (``q``
+        positive); a document's ``q`` is whatever this table says.
+        """
+        if not isinstance(expr, sp.Basic):
+            return expr
+        swap: dict = {}
+        for fam in expr.atoms(sp.IndexedBase):  # also the arguments of H(p), D_KL(p||q)
+            label = fam.label
+            dom = self.meaning(str(label), True).domain
+            swap[fam] = sp.IndexedBase(sp.Symbol(str(label), real=True), **dom.assumptions)
+        labels = {f.label for f in swap}
+        for s in expr.free_symbols:
+            if not isinstance(s, sp.Symbol) or s in labels or s.is_integer:
+                continue  # integer symbols are indices and sizes, already typed by the reader
+            dom = self.meaning(s.name, False).domain
+            swap[s] = sp.Symbol(s.name, **dom.assumptions)
+        return expr.xreplace(swap) if swap else expr
+
+    def scope(self, exprs) -> tuple[Scope, list[str]]:
+        """A scope declaring every name of ``exprs``, and the assumptions it makes, as text."""
+        exprs = [unfold_all(e) for e in exprs]
+        decls, said = [], []
+        families = sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)},
+                          key=sp.default_sort_key)
+        labels = {f.label for f in families}
+        for fam in families:
+            m = self.meaning(str(fam.label), True)
+            over = m.over or _axes(fam, exprs)
+            decls.append(Declaration(fam, m.domain, over))
+            said.append(_describe(f"{fam.label}_i", m))
+        symbols = sorted({s for e in exprs for s in e.free_symbols
+                          if isinstance(s, sp.Symbol) and s not in labels},
+                         key=sp.default_sort_key)
+        for s in symbols:
+            if s.is_integer:
+                m = self.meaning(s.name, False)
+                if m.source == "natural domain":
+                    m = Meaning(_index_domain(), "an index: a positive integer")
+            else:
+                m = self.meaning(s.name, False)
+            decls.append(Declaration(s, m.domain))
+            said.append(_describe(s.name, m))
+        return Scope(decls), said
+
+
+def _describe(name: str, m: Meaning) -> str:
+    words = DOMAIN_WORDS.get(m.domain.name, m.domain.name)
+    if m.source == "natural domain":
+        return f"{name} real, sampled where the earlier side is defined (natural domain)"
+    return f"{name} {words} ({m.source})"
+
+
+def _axes(fam: sp.IndexedBase, exprs) -> tuple:
+    """Axis sizes of a family, read off the sums that run over its indices."""
+    found: dict[int, sp.Expr] = {}
+
+    def walk(e, bounds: dict):
+        if isinstance(e, (sp.Sum, sp.Product)):
+            inner = dict(bounds)
+            for lim in e.limits:
+                if len(lim) == 3:
+                    inner[lim[0]] = lim[2]
+            walk(e.function, inner)
+            for lim in e.limits:
+                for part in lim[1:]:
+                    walk(part, bounds)
+            return
+        if isinstance(e, sp.Indexed) and e.base.label == fam.label:
+            for axis, idx in enumerate(e.indices):
+                size = bounds.get(idx)
+                if size is None and idx.is_Integer:
+                    size = idx
+                old = found.get(axis)
+                if size is None:
+                    continue
+                if old is None or (old.is_Integer and not size.is_Integer) or \
+                        (old.is_Integer and size.is_Integer and size > old):
+                    found[axis] = size
+        for a in e.args:
+            walk(a, bounds)
+
+    rank = 0
+    for e in exprs:
+        walk(e, {})
+        rank = max([rank] + [len(ix.indices) for ix in e.atoms(sp.Indexed)
+                             if ix.base.label == fam.label])
+    return tuple(found.get(a, sp.Integer(1)) for a in range(rank))
+
+
+__all__ = ["CONVENTIONS", "Convention", "DocTable", "Meaning", "DOMAIN_WORDS"]
