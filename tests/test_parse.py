@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 import xentsym.notation as nt
 from xentsym.check.symbolic import prove_equal
@@ -626,7 +627,6 @@ HOSTILE = [
     r"\begin{cases} 1 & \text{if __import__('os').system('echo hi')} \end{cases}",
     r"\__import__{os}",
     r"x + \system{echo hi}",
-    r"\operatorname{eval}(x)",
     "__import__('os').system('echo hi')",
     "exec('import os')",
     r"f(__import__)",
@@ -680,6 +680,9 @@ def test_text_is_never_evaluated(monkeypatch, capfd):
     assert [c[0] for c in calls] == ["sympify", "parse_expr", "eval"]
     calls.clear()
 
+    # a word name applied to brackets is an inert undefined function, never looked up
+    assert type(parse(r"\operatorname{eval}(x)")).__name__ == "eval"
+    assert isinstance(parse(r"\operatorname{eval}(x)"), AppliedUndef)
     texts = HOSTILE + [f.latex for f in FORMULAS.values()] + [p.values[0] for p in DISPLAY] + \
         [latex for latex, _ in DERIVATIVES] + [r"\binom{m}{x} \sigma(z)"]
     for text in texts:

@@ -28,8 +28,14 @@ source's letters.
 Reading choices of the lecture (each one a documented rule, not a guess)
 -------------------------------------------------------------------------
 * ``\log`` is the natural log; ``\log_{b}`` keeps its base.
-* ``\log`` without brackets takes the whole product that follows (``\log a^{b} c^{d}`` is
-  ``log(a^b c^d)``); ``\log (a)^{b}`` is read as ``\log\left((a)^{b}\right)``, as the
+* TeX's argument rule: an argument without braces is one token (``\frac12 3`` is
+  ``\frac{1}{2} 3``, ``\sqrt 12`` is ``\sqrt{1} 2``, ``x^12`` is ``x^{1} 2``); digits
+  separated by spaces are one number, as TeX prints them (``1 0`` is 10), and two numbers
+  separated only by spacing (``1\,000``, ``1~0``) are refused (:mod:`xentsym.read.arguments`).
+* ``\log`` (and ``\exp``) without brackets takes the factors written side by side after it,
+  up to ``\cdot``, ``\times``, ``*``, ``/``, a binary ``+``/``-`` or the next ``\log``:
+  ``\log a^{b} c^{d}`` is ``log(a^b c^d)`` but ``\log \beta \cdot \beta`` is
+  ``log(beta) beta``; ``\log (a)^{b} c`` is read as ``\log\left((a)^{b} c\right)``, as the
   lecture's likelihood derivation means it (a warning says so).
 * ``\sum``/``\prod`` take the rest of their term as body. ``\sum_{i} a_i + b_i`` where
   ``b_i`` uses the summation index is read as ``\sum_{i} (a_i + b_i)``, with a warning that
@@ -62,6 +68,8 @@ import sympy as sp
 
 from . import notation as nt
 from .errors import ParseError
+from .read.applications import holds_only_names, is_word_name
+from .read.arguments import split_arguments
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
                         KLDivergence, Sigmoid)
 
@@ -248,7 +256,14 @@ class Env:
 
 
 _CHARS = set("+-*/=<>()[]{}^_!|,;&.'")
-_SINGLE_DIGIT_AFTER = {"^", "_"}
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[ \t\r\n]+[0-9]+)*(?:\.[0-9]+)?")
+
+
+def _numeral(src: str, pos: int) -> tuple[int, str]:
+    """A numeral as TeX prints it: digits separated by spaces are one number (``1 0`` is 10);
+    where a macro takes it as an undelimited argument, :func:`split_arguments` cuts it."""
+    m = _DIGIT_RUN.match(src, pos)
+    return m.end(), re.sub(r"[ \t\r\n]", "", m.group())
 
 
 def _tokenize(src: str) -> list[Tok]:
@@ -280,19 +295,10 @@ def _tokenize(src: str) -> list[Tok]:
                 continue
             raise _Fail(f"unexpected character {d!r} after a backslash", pos + 1)
         if c.isascii() and c.isdigit():
-            end = pos + 1
-            prev = toks[-1] if toks else None
-            single = prev is not None and prev.kind == "char" and prev.text in _SINGLE_DIGIT_AFTER
-            if not single:
-                while end < n and src[end].isdigit() and src[end].isascii():
-                    end += 1
-                if end + 1 < n and src[end] == "." and src[end + 1].isdigit():
-                    end += 1
-                    while end < n and src[end].isdigit() and src[end].isascii():
-                        end += 1
-            if end - pos > MAX_NUMERAL_DIGITS:
+            end, text = _numeral(src, pos)
+            if len(text) > MAX_NUMERAL_DIGITS:
                 raise _Fail(f"numeral longer than {MAX_NUMERAL_DIGITS} digits", pos)
-            toks.append(Tok("number", src[pos:end], pos, end))
+            toks.append(Tok("number", text, pos, end))
             pos = end
             continue
         if c.isascii() and c.isalpha():
@@ -823,8 +829,9 @@ class _Reader:
                     hold(sp.exp(self.expression(g.children, ctx, g.start)), node.start)
                     k += 2
                 else:
-                    parts.append((r"\exp", node.start))
-                    k += 1
+                    end = self._operand_end(nodes, k + 1, node)
+                    hold(sp.exp(self.term(nodes[k + 1:end], ctx)), node.start)
+                    k = end
             elif m in (r"\sum", r"\prod"):
                 hold(self.big_operator(nodes, k, ctx), node.start)
                 k = n  # the body runs to the end of the term
@@ -851,7 +858,9 @@ class _Reader:
         if node.kind != "macro":
             return False
         name = node.text
-        return (name[1:] in GREEK or name in ACCENTS or name in NAME_MACROS)
+        return (name[1:] in GREEK or name in ACCENTS or name in NAME_MACROS
+                or (name == r"\operatorname" and is_word_name(node)
+                    and re.sub(r"\\[,;:! ]|\s", "", node.arg) not in _OPTIMISERS))
 
     # ----- pieces ---------------------------------------------------------------------
     @staticmethod
@@ -965,27 +974,33 @@ class _Reader:
             j += 1
         if j < n and _is_paren(nodes[j]):
             g = nodes[j]
-            inner = self.expression(g.children, ctx, g.start + 1)
             if not (j + 1 < n and _is_char(nodes[j + 1], "^")):
+                inner = self.expression(g.children, ctx, g.start + 1)
                 hold(sp.log(inner) if base is None else sp.log(inner, base), node.start)
                 return j + 1
             self.warnings.append((
                 r"read \log (a)^{b} as \log\left((a)^{b}\right), the logarithm of the power",
                 node.start))
-            self._emit_log_head(base, node, parts, hold)
-            hold(inner, g.start)
-            return j + 1
-        self._emit_log_head(base, node, parts, hold)
-        return j
+        end = self._operand_end(nodes, j, node)
+        inner = self.term(nodes[j:end], ctx)
+        hold(sp.log(inner) if base is None else sp.log(inner, base), node.start)
+        return end
 
-    @staticmethod
-    def _emit_log_head(base, node, parts, hold):
-        if base is None:
-            parts.append((r"\ln", node.start))
-        else:
-            parts.append((r"\log_{", node.start))
-            hold(base, node.start)
-            parts.append(("}", node.start))
+    def _operand_end(self, nodes: list, j: int, op: Tok) -> int:
+        r"""Where the operand of \log or \exp without brackets ends: it takes the factors
+        written side by side after it, up to \cdot, \times, *, / or the next \log, \ln or
+        \exp (``\log a b \cdot c`` is ``\log(a b) \cdot c``)."""
+        end, n = j, len(nodes)
+        while end < n:
+            node = nodes[end]
+            if _is_char(node, "*", "/") or _is_macro(node, r"\cdot", r"\times"):
+                break
+            if end > j and _is_macro(node, r"\log", r"\ln", r"\exp"):
+                break
+            end += self._unit(nodes, end, False)[0]
+        if all(_is_macro(t, *SPACING) for t in nodes[j:end]):
+            raise _Fail(f"{op.text} without its argument", op.start)
+        return min(end, n)
 
     def big_operator(self, nodes: list, k: int, ctx: _Ctx) -> sp.Expr:
         node = nodes[k]
@@ -1084,7 +1099,7 @@ class _Reader:
                 raise _Fail(f"{name}{{...}} must hold one letter", node.start)
             letter = inner[0].text.lstrip("\\")
             return letter + ACCENTS[name], k + 2
-        if name in NAME_MACROS:
+        if name in NAME_MACROS or name == r"\operatorname":
             text = node.arg.strip()
             if name == r"\mathcal":
                 if not re.fullmatch(r"[A-Za-z]", text):
@@ -1097,7 +1112,8 @@ class _Reader:
         raise _Fail(f"unexpected {name}", node.start)
 
     def identifier(self, nodes: list, k: int, ctx: _Ctx) -> tuple[sp.Expr, int]:
-        start = nodes[k].start
+        head = nodes[k]
+        start = head.start
         name, k = self._base(nodes, k)
         sub = None
         sup_index = None
@@ -1134,9 +1150,23 @@ class _Reader:
                 value = handler(self, name, group, ctx)
             elif label is None and name in GENERIC_FUNCTIONS:
                 value = self.generic_function(name, group, ctx)
+            if value is None and label is None and self._applied(head, name, group):
+                value = self.generic_function(name, group, ctx)
             if value is not None:
                 return value, k + 1
         return self._resolve(name, label, indices, ctx, start), k
+
+    def _applied(self, head, name: str, group: Group) -> bool:
+        """Whether ``name(...)`` is an application by :mod:`xentsym.read.applications`."""
+        if is_word_name(head):
+            return True
+        if isinstance(SCALARS.get(name), sp.NumberSymbol) or SCALARS.get(name) is sp.E:
+            return False
+        single = len(name) == 1 or name in GREEK or head.text in ACCENTS
+        return single and holds_only_names(
+            group.children, _starts_name,
+            lambda node: self._sup_index_items(node, _Ctx()) is not None,
+            lambda node: _is_macro(node, *SPACING))
 
     def _resolve(self, name, label, indices, ctx, start) -> sp.Expr:
         if indices is not None:
@@ -1331,7 +1361,10 @@ class _Reader:
 
     def generic_function(self, name: str, group: Group, ctx: _Ctx):
         def sep(ns, q):
-            return 1 if _is_char(ns[q], ",", ";", "|") or _is_macro(ns[q], r"\mid") else 0
+            if _is_char(ns[q], "|") and q + 1 < len(ns) and _is_char(ns[q + 1], "|"):
+                return 2  # p || q
+            return 1 if (_is_char(ns[q], ",", ";", "|")
+                         or _is_macro(ns[q], r"\mid", r"\|", r"\parallel", r"\Vert")) else 0
         args, _ = _split_top(group.children, sep)
         values = []
         for arg in args:
@@ -1576,6 +1609,11 @@ def _run(latex, file, line, column, body):
             raise _Fail(f"formula longer than {MAX_LENGTH} characters", MAX_LENGTH)
         reader = _Reader(latex)
         tree = _build_tree(_tokenize(latex))
+        side_by_side = split_arguments(
+            tree, lambda node: isinstance(node, Group) and node.kind == "bracket",
+            lambda node: _is_macro(node, *SPACING))
+        if side_by_side is not None:
+            raise _Fail(*side_by_side)
         result = body(reader, tree)
         warnings = [ParseWarning(msg, *_locate(latex, off, line, column))
                     for msg, off in reader.warnings]

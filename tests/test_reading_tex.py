@@ -1,0 +1,157 @@
+r"""What check-doc reads must be what TeX typesets (issue 10, "Read what TeX prints").
+
+Every expected value here is built by hand from SymPy objects, never copied from the
+reader's output. Each class of rule has true cases (read this way) and false cases (not
+read that way, or refused with a located error).
+"""
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+import xentsym.notation as nt
+from xentsym.errors import ParseError
+from xentsym.parse import parse, parse_chain, parse_with_warnings
+
+
+def real(name: str) -> sp.Symbol:
+    return sp.Symbol(name, real=True)
+
+
+def fn(name: str):
+    return sp.Function(name, real=True)
+
+
+a, b, c, d, s, z, w = (real(v) for v in "abcdszw")
+x, beta, N = nt.x, nt.beta, nt.N
+
+
+# --------------------------------------------------------------------------- 1. arguments
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\frac12 3", sp.Rational(1, 2) * 3),
+    (r"\frac12", sp.Rational(1, 2)),
+    (r"\frac 1 2", sp.Rational(1, 2)),
+    (r"\frac1{N}", 1 / N),
+    (r"\frac a b", a / b),
+    (r"\frac{1}23", sp.Rational(1, 2) * 3),
+    (r"\sqrt 12", sp.sqrt(1) * 2),
+    (r"\sqrt[3]82", sp.Integer(8) ** sp.Rational(1, 3) * 2),
+    (r"x^12", x ** 1 * 2),
+    (r"x^1 2", x * 2),
+    (r"x^{12}", x ** 12),
+    (r"a_12", sp.IndexedBase("a", real=True)[1] * 2),
+    (r"1 0", sp.Integer(10)),
+    (r"2 5 a", 25 * a),
+    (r"\log_28", sp.log(8, 2)),
+])
+def test_an_argument_without_braces_is_one_token(latex, expected):
+    assert parse(latex) == expected
+
+
+def test_digits_with_a_space_are_one_number_as_typeset():
+    chain = parse_chain("1 0 = 0")
+    assert chain.items == (sp.Integer(10), sp.Integer(0))
+    assert chain.items[0] != sp.Integer(1) * sp.Integer(0)
+
+
+@pytest.mark.parametrize("latex", [r"1\,000", r"1~0", r"2 \quad 3"])
+def test_numbers_separated_by_spacing_are_refused_with_a_location(latex):
+    with pytest.raises(ParseError) as info:
+        parse(latex, line=4, column=7)
+    assert info.value.line == 4 and info.value.column > 7
+    assert "side by side" in info.value.message
+
+
+def test_a_spaced_number_after_an_argument_is_not_refused():
+    assert parse(r"\frac12\,3") == sp.Rational(3, 2)
+    assert parse(r"x^2 \, 3") == 3 * x ** 2
+
+
+# --------------------------------------------------------------------------- 2. \log without brackets
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\log \beta \cdot \beta", sp.log(beta) * beta),
+    (r"\log \beta \times \beta", sp.log(beta) * beta),
+    (r"\log a / 2", sp.log(a) / 2),
+    (r"\log a + b", sp.log(a) + b),
+    (r"\log a - b", sp.log(a) - b),
+    (r"\log a b + c", sp.log(a * b) + c),
+    (r"\log a^{b} c^{d}", sp.log(a ** b * c ** d)),
+    (r"\log a \log b", sp.log(a) * sp.log(b)),
+    (r"\log_{2} a \cdot b", sp.log(a, 2) * b),
+    (r"\exp a \cdot b", sp.exp(a) * b),
+    (r"\log \hat{y}^{(i)}", sp.log(nt.yhat[nt.i])),
+])
+def test_log_takes_the_factors_side_by_side_up_to_an_operator(latex, expected):
+    assert parse(latex) == expected
+
+
+def test_log_is_not_read_as_the_log_of_the_whole_product_across_cdot():
+    assert parse(r"\log \beta \cdot \beta") != sp.log(beta ** 2)
+
+
+def test_lecture_likelihood_log_takes_the_whole_product_with_a_warning():
+    latex = (r"\log p_{\theta}(Y = 1 | x_i)^{y_i} (1 - p_{\theta}(Y = 1 | x_i))^{1-y_i}")
+    value, warnings = parse_with_warnings(latex)
+    pt, y = nt.p_theta[nt.i], nt.y[nt.i]
+    assert value == sp.log(pt ** y * (1 - pt) ** (1 - y))
+    latex = r"\log (a)^{b} c"
+    value, warnings = parse_with_warnings(latex)
+    assert value == sp.log(a ** b * c)
+    assert any("logarithm of the power" in w.message for w in warnings)
+
+
+def test_log_without_an_argument_is_refused():
+    with pytest.raises(ParseError):
+        parse(r"a \log \cdot b")
+
+
+# --------------------------------------------------------------------------- 3. applications
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\mathrm{softmax}(2z)", fn("softmax")(2 * z)),
+    (r"\operatorname{logit}(a)", fn("logit")(a)),
+    (r"\text{KL}(a\|b)", fn("KL")(a, b)),
+    (r"\mathit{KL}(a || b)", fn("KL")(a, b)),
+    (r"\mathrm{softmax}(a + b)", fn("softmax")(a + b)),
+    (r"s(a)", fn("s")(a)),
+    (r"g(z_i)", fn("g")(sp.IndexedBase("z", real=True)[nt.i])),
+    (r"h(x, a)", fn("h")(x, a)),
+    (r"s(a | b)", fn("s")(a, b)),
+    (r"\beta(a)", fn("beta")(a)),
+])
+def test_a_name_applied_to_a_bracket_is_a_function(latex, expected):
+    value = parse(latex)
+    assert isinstance(value, AppliedUndef)
+    assert value == expected
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"p(1-p)", nt.p_success * (1 - nt.p_success)),
+    (r"\beta(1-\beta)", beta * (1 - beta)),
+    (r"x(x+1)", x * (x + 1)),
+    (r"s(2)", s * 2),
+    (r"s(a^2)", s * a ** 2),
+    (r"e(a)", sp.E * a),
+    (r"\mathrm{softmax} z", real("softmax") * z),
+])
+def test_a_bracket_with_operators_stays_a_product(latex, expected):
+    assert parse(latex) == expected
+
+
+def test_the_lectures_applications_keep_their_readings():
+    from xentsym.functions import CrossEntropy, InformationContent, Sigmoid
+    assert parse(r"p(x_i)") == nt.p[nt.i]
+    assert parse(r"H(p,q)") == CrossEntropy(nt.p, nt.q)
+    assert parse(r"I(x_0)") == InformationContent(nt.p_event)
+    assert parse(r"\sigma(z)") == Sigmoid(z)
+    assert parse(r"f(x)") == fn("f")(x)
+    assert parse(r"J(w)") == fn("J")(w)
+    assert parse(r"P(Y | \beta)") == fn("P")(nt.Y, beta)
+
+
+def test_an_optimiser_word_is_not_a_function():
+    with pytest.raises(ParseError):
+        parse(r"\operatorname{argmax}_a a")
