@@ -361,7 +361,7 @@ def _mentions(body, name) -> bool:
     """A body that uses its own name (``L = 2 L``) is an equation, not a definition."""
     body = body.expr if isinstance(body, Objective) else body
     if isinstance(name, AppliedUndef):
-        return any(c.func == name.func for c in body.atoms(AppliedUndef))
+        return name in body.atoms(AppliedUndef)
     return name in body.free_symbols
 
 
