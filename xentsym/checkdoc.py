@@ -197,7 +197,8 @@ class _Checker:
 
     # ------------------------------------------------------------------ checking
 
-    def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False) -> tuple:
+    def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False,
+               new_symbols=False) -> tuple:
         """(status, message, assumptions, counterexample) of ``lhs relation rhs``."""
         lhs, rhs = self._resolve(lhs), self._resolve(rhs)
         if swap:
@@ -220,7 +221,7 @@ class _Checker:
                 return "unproven", f"{name} is not defined in the document before this line", \
                     [], None
         new = sorted(_atoms(right) - _atoms(left), key=str)
-        if new:
+        if new and not new_symbols:
             name = _show(new[0], right)
             return "unproven", (f"{name} appears on the right only and the document does not "
                                 f"define it; a hint such as {self._hint_example(name)} "
@@ -268,16 +269,18 @@ class _Checker:
         return first
 
     def chain(self, chain) -> None:
+        derivative = any(re.search(r"\\frac\s*\{\s*(d|\\partial)", side.text)
+                         for side in chain.sides)
         for st in chain.steps:
             row = DocStep(st.line, chain.number, st.index, st.lhs.text.strip(),
                           st.rhs.text.strip(), "unparsed", relation=st.relation)
             self.report.steps.append(row)
             try:
-                self._step(st, row)
+                self._step(st, row, derivative)
             except XentsymError as exc:
                 row.status, row.message = "unparsed", exc.message
 
-    def _step(self, st, row: DocStep) -> None:
+    def _step(self, st, row: DocStep, derivative: bool) -> None:
         given = self.given + self._condition(st)
         if st.relation not in DEFINES and st.relation != "=" and \
                 st.relation not in CHECKED_ORDER:
@@ -290,15 +293,16 @@ class _Checker:
             if st.relation in "<>" and res[0] == "verified":
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
             return self._fill(row, res)
+        if st.index == 1 and isinstance(lhs, sp.Symbol) and _is_number(rhs) and \
+                st.relation == "=" and lhs not in self.symbols:
+            row.status = "condition"
+            row.message = f"{row.lhs} = {row.rhs} is read as a value or a case, not as a " \
+                          f"definition"
+            return
         if st.index == 1 and _is_name(lhs) and not _mentions(rhs, lhs):
             key = re.sub(r"\s+", "", st.lhs.text)
             known = self.names.get(key)
             if known is None:
-                if isinstance(lhs, sp.Symbol) and _is_number(rhs) and st.relation == "=":
-                    row.status = "condition"
-                    row.message = f"{row.lhs} = {row.rhs} is read as a value or a case, " \
-                                  f"not as a definition"
-                    return
                 row.status = "defined"
                 self._learn(lhs, rhs, key, st.line)
                 return
@@ -313,11 +317,13 @@ class _Checker:
             res = self._restated(known, row.lhs, rhs)
             self.names[key] = _Known(rhs, st.line)
             return self._fill(row, res)
-        res = self._check(lhs, rhs, EQUAL, given)
-        if res[0] == "refuted" and _stationarity(lhs, rhs):
-            res = ("condition", "an equation to solve (a derivative set to 0), not an "
-                                "identity") + res[2:]
-        self._fill(row, res)
+        if _stationarity(lhs, rhs, derivative):
+            res = self._check(lhs, rhs, EQUAL, given, new_symbols=True)
+            if res[0] != "verified":
+                res = ("condition", "an equation to solve (a derivative set to 0), not an "
+                                    "identity", res[2], None)
+            return self._fill(row, res)
+        self._fill(row, self._check(lhs, rhs, EQUAL, given))
 
     def _forget(self, lhs) -> None:
         if isinstance(lhs, AppliedUndef):
@@ -365,12 +371,12 @@ def _mentions(body, name) -> bool:
     return name in body.free_symbols
 
 
-def _stationarity(lhs, rhs) -> bool:
-    """``0 = d/dθ f`` (either way round): an equation to solve, not an identity."""
+def _stationarity(lhs, rhs, derivative: bool) -> bool:
+    """``0 = d/dθ f``, or ``... = 0`` in a chain about a derivative: an equation to solve."""
     if isinstance(lhs, Objective) or isinstance(rhs, Objective):
         return False
     for zero, other in ((lhs, rhs), (rhs, lhs)):
-        if zero == 0 and other.has(sp.Derivative):
+        if zero == 0 and (derivative or other.has(sp.Derivative)):
             return True
     return False
 
