@@ -16,6 +16,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.numpy import NumPyPrinter
 
+from ..bound import rename_apart
 from ..errors import XentsymError
 from ..functions import unfold_all
 
@@ -227,7 +228,8 @@ def _reduction(e, bound) -> _Node:
 @lru_cache(maxsize=4096)
 def compile_expr(expr: sp.Expr) -> _Node:
     """A vectorised evaluator for ``expr`` (cached by expression)."""
-    return _compile(unfold_all(expr), ())
+    # Indices are bound to array axes by name: a nest reusing one must be renamed apart.
+    return _compile(rename_apart(unfold_all(expr)), ())
 
 
 def evaluate(expr: sp.Expr, env: Env) -> np.ndarray:

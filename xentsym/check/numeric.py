@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from ..bound import rename_apart
 from ..errors import XentsymError
 from ..functions import unfold_all
 from ..notation import Scope
@@ -181,7 +182,7 @@ def _big_constants(expr: sp.Expr) -> sp.Expr:
 
 
 def _prepare(expr: sp.Expr) -> sp.Expr:
-    return _defuse(unfold_all(sp.sympify(expr)))
+    return _defuse(rename_apart(unfold_all(sp.sympify(expr))))
 
 
 # --- bounded float evaluation ---------------------------------------------------------------
@@ -322,7 +323,7 @@ def _mp_compiled(expr: sp.Expr, dps: int):
 @lru_cache(maxsize=1024)
 def _mp_compiled_for(expr: sp.Expr, dps: int, thread: int):
     try:
-        return _mp_compile(expr, (), _contexts()[dps][1])
+        return _mp_compile(rename_apart(unfold_all(expr)), (), _contexts()[dps][1])
     except Exception:  # lambdify or a construct mpmath lacks: no high-precision verdict
         return None
 

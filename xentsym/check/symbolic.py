@@ -14,6 +14,7 @@ import sympy as sp
 
 from .. import conditions as cond
 from .. import rules as R
+from ..bound import rename_apart
 from ..functions import unfold_all
 from .calculus import evaluate_derivatives
 from ..notation import Scope
@@ -142,7 +143,8 @@ def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Ex
     fixed = fixed or {}
     with cond.using_scope(scope):
         e = unfold_all(expr)
-        e = evaluate_derivatives(e, scope)
+        # Every later move (swapping sums, writing out finite ones) assumes distinct indices.
+        e = rename_apart(evaluate_derivatives(e, scope))
         e = _linearise(R.expand_finite_sums(e))
         # The last entry of a fixed-length distribution becomes 1 - the others only now:
         # as p[2] it is provably positive, so logs of it were split above.
