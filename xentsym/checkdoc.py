@@ -16,6 +16,7 @@ How one document is read (README, "Checking a document you already have", says i
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -238,6 +239,17 @@ class _Checker:
         result = check_step(step, scope, self.options, self.worker)
         said += list(getattr(result.numeric, "assumptions", ()) or ())
         said += list(getattr(result.symbolic, "assumptions", ()) or ())
+        dropped = self._left_only(left, right) if result.status == "refuted" else []
+        if dropped:
+            # Notes often plug in values the prose gives (n_H = 9): refuting the identity in
+            # those symbols would be true but not what the author claimed.
+            names = ", ".join(latex(d) for d in dropped)
+            cex = result.numeric.counterexample
+            return "unproven", (f"{names} appear(s) on the left only; if the text fixes "
+                                f"{'them' if len(dropped) > 1 else 'it'}, a hint such as "
+                                f"{self._hint_example(latex(dropped[0]))} would settle it"
+                                + (f" (as an identity in {names} it fails: counterexample "
+                                   f"{json.dumps(cex)})" if cex else "")), said, None
         if result.status == "refuted" and result.numeric.counterexample is not None:
             return "refuted", "counterexample", said, result.numeric.counterexample
         if result.status == "refuted":
@@ -248,6 +260,14 @@ class _Checker:
         if result.symbolic.status == "timeout":
             why = f"timeout: {why}"
         return "unproven", why, said, None
+
+    def _left_only(self, left, right) -> list:
+        """Scalars of the natural domain that the left side has and the right side lacks."""
+        gone = left.free_symbols - right.free_symbols
+        return sorted((s for s in gone if isinstance(s, sp.Symbol) and not s.is_integer
+                       and not any(s == ix.base.label for ix in left.atoms(sp.Indexed))
+                       and self.table.meaning(s.name, False).source == "natural domain"),
+                      key=str)
 
     def _parameters(self, left, right) -> tuple:
         fams = {ix.base for e in (left, right) for ix in e.atoms(sp.Indexed)}
@@ -288,6 +308,10 @@ class _Checker:
             row.message = f"relation {st.latex.strip()} is reported, not checked"
             return
         lhs, rhs = self._read(st.lhs), self._read(st.rhs)
+        if st.relation in CHECKED_ORDER and _constraint(lhs, rhs):
+            row.status = "condition"
+            row.message = f"a constraint on {row.lhs if _is_atom(lhs) else row.rhs}, not a claim"
+            return
         if st.relation in CHECKED_ORDER:
             res = self._check(lhs, rhs, AT_MOST, given, swap=CHECKED_ORDER[st.relation])
             if st.relation in "<>" and res[0] == "verified":
@@ -346,8 +370,18 @@ class _Checker:
     def _fill(row: DocStep, res: tuple) -> None:
         row.status, row.message, row.assumptions, row.counterexample = res
         if row.counterexample is not None:
-            import json
             row.message = "counterexample " + json.dumps(row.counterexample)
+
+
+def _is_atom(e) -> bool:
+    return isinstance(e, (sp.Symbol, sp.Indexed))
+
+
+def _constraint(lhs, rhs) -> bool:
+    """``w > 0``, ``0 < \\theta``, ``N \\geq 1``: a name bounded by a number constrains it."""
+    if isinstance(lhs, Objective) or isinstance(rhs, Objective):
+        return False
+    return (_is_atom(lhs) and _is_number(rhs)) or (_is_atom(rhs) and _is_number(lhs))
 
 
 def _key(e) -> tuple:

@@ -80,6 +80,7 @@ class DocTable:
         self.declared: dict[tuple[str, bool], Meaning] = {}
         # Families the document writes as probability mass functions, p(x_i).
         self.pmfs = {m.group(1) for m in _PMF_USE.finditer(text)}
+        self.sizes: set[str] = set()  # names used as the upper limit of a sum or product
 
     def declare(self, name: str, family: bool, domain: D.Domain, line: int, over=()) -> None:
         """A declaration from the document, in force from now on."""
@@ -90,6 +91,8 @@ class DocTable:
         found = self.declared.get((name, family)) or self.declared.get((name, not family))
         if found is not None:
             return found
+        if not family and name in self.sizes and name not in ("N", "K", "n"):
+            return Meaning(D.SIZE, "a size: it bounds a sum or product")
         if family and name in self.pmfs:
             return Meaning(D.DISTRIBUTION, "convention: " + PMF_CONVENTION)
         for c in CONVENTIONS:
@@ -107,6 +110,9 @@ class DocTable:
         """
         if not isinstance(expr, sp.Basic):
             return expr
+        for big in expr.atoms(sp.Sum, sp.Product):
+            self.sizes |= {lim[2].name for lim in big.limits
+                           if len(lim) == 3 and isinstance(lim[2], sp.Symbol)}
         swap: dict = {}
         for fam in expr.atoms(sp.IndexedBase):  # also the arguments of H(p), D_KL(p||q)
             label = fam.label
@@ -114,7 +120,8 @@ class DocTable:
             swap[fam] = sp.IndexedBase(sp.Symbol(str(label), real=True), **dom.assumptions)
         labels = {f.label for f in swap}
         for s in expr.free_symbols:
-            if not isinstance(s, sp.Symbol) or s in labels or s.is_integer:
+            if not isinstance(s, sp.Symbol) or s in labels or \
+                    (s.is_integer and s.name not in self.sizes):
                 continue  # integer symbols are indices and sizes, already typed by the reader
             dom = self.meaning(s.name, False).domain
             swap[s] = sp.Symbol(s.name, **dom.assumptions)
