@@ -264,8 +264,9 @@ class _Checker:
     def _left_only(self, left, right) -> list:
         """Scalars of the natural domain that the left side has and the right side lacks."""
         gone = left.free_symbols - right.free_symbols
+        labels = {b.label for b in left.atoms(sp.IndexedBase)}
         return sorted((s for s in gone if isinstance(s, sp.Symbol) and not s.is_integer
-                       and not any(s == ix.base.label for ix in left.atoms(sp.Indexed))
+                       and s not in labels
                        and self.table.meaning(s.name, False).source == "natural domain"),
                       key=str)
 
