@@ -155,3 +155,149 @@ def test_the_lectures_applications_keep_their_readings():
 def test_an_optimiser_word_is_not_a_function():
     with pytest.raises(ParseError):
         parse(r"\operatorname{argmax}_a a")
+
+
+# --------------------------------------------------------------------------- document helpers
+
+from xentsym.document import (Side, document_chains, document_from_text,  # noqa: E402
+                              displays)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def md(text: str):
+    return document_from_text(text, "notes.md")
+
+
+def tex(text: str):
+    return document_from_text(text, "notes.tex")
+
+
+def steps(doc):
+    return [(s.chain, s.index, squash(s.lhs.text), s.relation, squash(s.rhs.text))
+            for c in document_chains(doc) for s in c.steps]
+
+
+# --------------------------------------------------------------------------- 4. separators
+
+@pytest.mark.parametrize("display", [
+    r"a = b \qquad c = d",
+    r"a = b \quad c = d",
+    r"a = b, \quad c = d",
+    r"a = b \quad \text{and} \quad c = d",
+    r"a = b \text{ so } c = d",
+    r"a = b \text{ hence } c = d",
+    r"a = b \hspace{1cm} c = d",
+    r"a = b \therefore c = d",
+])
+def test_equations_separated_by_spacing_or_words_are_two_chains(display):
+    assert steps(md(f"$$ {display} $$")) == [(1, 1, "a", "=", "b"), (2, 1, "c", "=", "d")]
+
+
+def test_a_worded_row_of_an_aligned_display_is_its_own_chain():
+    doc = md("$$\\begin{aligned} a &= x \\\\ & \\text{so } \\beta^2 = \\beta \\end{aligned}$$")
+    assert steps(doc) == [(1, 1, "a", "=", "x"), (2, 1, r"\beta^2", "=", r"\beta")]
+
+
+def test_a_justification_column_stays_a_note():
+    doc = md("$$\\begin{aligned} a &= b && \\text{(log rule)} \\\\ &= c "
+             "\\quad \\text{by symmetry} \\end{aligned}$$")
+    (chain,) = document_chains(doc)
+    assert [squash(s.text) for s in chain.sides] == ["a", "b", "c"]
+    assert chain.notes == (r"\text{(log rule)}", r"\text{by symmetry}")
+    assert [s.condition for s in chain.steps] == [None, None]
+
+
+@pytest.mark.parametrize("display, side", [
+    (r"a = b \quad c", r"b \quad c"),  # spacing without a relation after it: one side
+    (r"H(p, q) = 1,", "1"),  # trailing punctuation
+    (r"a = f(b, c = d)", "f(b, c = d)"),  # a relation inside brackets is not split
+])
+def test_what_is_not_a_separator(display, side):
+    (chain,) = document_chains(md(f"$$ {display} $$"))
+    assert squash(chain.sides[-1].text) == side
+
+
+def test_separated_equations_in_latex_and_the_where_clause():
+    doc = tex("\\begin{equation}\nL = \\sum_i y_i \\quad \\text{where } \\hat{y} = "
+              "\\sigma(z)\n\\end{equation}\n")
+    assert steps(doc) == [(1, 1, "L", "=", r"\sum_i y_i"), (2, 1, r"\hat{y}", "=", r"\sigma(z)")]
+    second = document_chains(doc)[1]
+    assert (second.sides[0].line, second.sides[0].column) == (2, 36)
+
+
+# --------------------------------------------------------------------------- 5. conditions
+
+@pytest.mark.parametrize("display, condition", [
+    (r"f(x) = 1 - x \quad \text{if } x = 1", "x = 1"),
+    (r"f(x) = 1 - x \text{ for } x = 0", "x = 0"),
+    (r"f(x) = 1 - x, \text{when } y_i = 1", "y_i = 1"),
+    (r"f(x) = 1 - x, x = 0", "x = 0"),
+    (r"f(x) = 1 - x \qquad (\text{if}\ x = 0)", None),  # in brackets: a remark, not read
+])
+def test_a_condition_after_a_step_is_the_steps_condition(display, condition):
+    (chain,) = document_chains(md(f"$$ {display} $$"))
+    (step,) = chain.steps
+    assert squash(step.rhs.text) == "1 - x"
+    if condition is None:
+        assert step.condition is None
+    else:
+        assert isinstance(step.condition, Side)
+        assert squash(step.condition.text) == condition
+        display_ = displays(step.condition.display.document)[0]
+        at = step.condition.start
+        assert display_.latex[at:at + len(step.condition.text)] == step.condition.text
+        assert step.condition.line == 1
+        assert step.condition.column == 3 + at  # "$$" takes columns 1-2
+
+
+def test_a_condition_applies_to_the_steps_of_its_row_only():
+    doc = md("$$\\begin{aligned} f &= 1 - x \\\\ &= 1 \\quad \\text{when } x = 0 "
+             "\\end{aligned}$$")
+    first, second = document_chains(doc)[0].steps
+    assert first.condition is None
+    assert squash(second.condition.text) == "x = 0"
+
+
+def test_a_condition_on_a_row_of_its_own_applies_to_the_step_above():
+    doc = md("$$\\begin{aligned} a &= b \\\\ & \\text{if } x = 1 \\end{aligned}$$")
+    (step,) = document_chains(doc)[0].steps
+    assert squash(step.condition.text) == "x = 1"
+
+
+def test_a_condition_that_runs_on_is_kept_whole_not_cut():
+    (step,) = document_chains(md(r"$$ a_i = b_i, i = 1, \dots, n $$"))[0].steps
+    assert squash(step.condition.text) == r"i = 1, \dots, n"
+
+
+def test_cases_keep_their_conditions_inside_the_side():
+    doc = md(r"$$ f(x) = \begin{cases} 1 & \text{if } x = 0 \\ 2 & \text{otherwise} "
+             r"\end{cases} $$")
+    (step,) = document_chains(doc)[0].steps
+    assert step.condition is None
+    x0 = nt.x
+    assert parse(step.rhs.text) == sp.Piecewise((1, sp.Eq(x0, 0)), (2, True))
+
+
+# --------------------------------------------------------------------------- 8. definitions
+
+@pytest.mark.parametrize("relation", [
+    r"\coloneqq", r"\triangleq", r"\defeq", ":=", "=:", r"\equiv", r"\eqqcolon",
+    r"\stackrel{\text{def}}{=}", r"\overset{\text{def}}{=}", r"\overset{def}{=}",
+    r"\stackrel{\mathrm{def}}{=}", r"\overset{\scriptscriptstyle\text{def}}{=}",
+])
+def test_definition_relations_normalise_to_colon_equals(relation):
+    (step,) = document_chains(md(f"$$ J(w) {relation} w^2 $$"))[0].steps
+    assert step.relation == ":="
+    assert squash(step.lhs.text) == "J(w)" and squash(step.rhs.text) == "w^2"
+    assert parse(step.lhs.text) == fn("J")(w) and parse(step.rhs.text) == w ** 2
+
+
+@pytest.mark.parametrize("relation", [r"\approx", r"\simeq", r"\sim", r"\overset{(a)}{=}",
+                                      r"\stackrel{?}{=}"])
+def test_approximations_and_labelled_equalities_are_not_definitions(relation):
+    (step,) = document_chains(md(f"$$ a {relation} b $$"))[0].steps
+    assert step.relation != ":="
+    assert (step.relation == "=") == ("=}" in relation)

@@ -9,6 +9,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import ParseError
+from .read import relations as read_relations
+from .read import separators
 
 __all__ = [
     "MAX_BYTES", "Document", "Display", "Side", "Chain", "Step", "Hint", "DocumentWarning",
@@ -54,6 +56,7 @@ _RELATION_WORDS = {
     r"\coloneqq": ":=", r"\coloneq": ":=", r"\triangleq": ":=", r"\defeq": ":=",
     r"\doteq": ":=", r"\eqqcolon": "=:", r"\ll": "<<", r"\gg": ">>",
 }
+_RELATION_WORDS.update(dict.fromkeys(read_relations.DEFINITION_WORDS, read_relations.DEFINITION))
 _RELATION_TEXTS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", ":=": ":=",
                    "==": "=", **_RELATION_WORDS}
 _BRACKET_WORDS = {
@@ -82,7 +85,7 @@ _TOKEN = re.compile(r"""
   | (?P<sym>\\.)
   | (?P<space>\s+)
   | (?P<comment>%[^\n]*)
-  | (?P<plain>[^\\{}&%\s=<>()\[\]:]+)
+  | (?P<plain>[^\\{}&%\s=<>()\[\]:,]+)
   | (?P<char>.)
 """, re.X | re.S)
 _BIG = re.compile(r"\\[bB]igg?[lrm]?")
@@ -92,6 +95,7 @@ _CONTINUES = re.compile(
 _TEXTY = re.compile(r"\\(?:text|mbox|textrm|textit|textbf|textsf|mathrm|hbox|tag|eqref|because"
                     r"|therefore)(?![a-zA-Z])|\(")
 _DELIMITER_BEFORE = re.compile(r"\\(?:right|left|middle|[bB]igg?[lrm]?)\s*$")
+_WORDED_RELATION = re.compile(r"\\(?:text|mbox|textrm|textit)\s*\{")  # && \text{so } a = b
 _NOTE_LEAD = re.compile(r"^(?:\s|,|\\q?quad(?![a-zA-Z])|\\hspace\s*\{[^{}]*\})+")
 _SPACING_TAIL = re.compile(r"(?:\\(?:q?quad|displaystyle|hfill)|~)$")
 
@@ -221,6 +225,9 @@ class Step:
     rhs: Side
     latex: str  # the relation as written, e.g. "\\le" or "\\overset{(a)}{=}"
     note: str | None  # an \overset label or an `&& \text{...}` column, if any
+    # `\text{if } x = 1`, `\text{for } x = 0`, `, x = 0` after the step: the relation the
+    # step is stated under (its text, located); None when the step holds unconditionally
+    condition: Side | None = None
 
     @property
     def line(self) -> int:
@@ -241,6 +248,7 @@ class Chain:
     relation_latex: tuple[str, ...]
     notes: tuple[str | None, ...]
     display: Display = field(repr=False, compare=False)
+    conditions: tuple[Side | None, ...] = ()  # per relation; () when none has one
 
     @property
     def line(self) -> int:
@@ -248,8 +256,9 @@ class Chain:
 
     @property
     def steps(self) -> tuple[Step, ...]:
+        conditions = self.conditions or (None,) * len(self.relations)
         return tuple(Step(self.number, j + 1, rel, self.sides[j], self.sides[j + 1],
-                          self.relation_latex[j], self.notes[j])
+                          self.relation_latex[j], self.notes[j], conditions[j])
                      for j, rel in enumerate(self.relations))
 
 
@@ -362,8 +371,18 @@ def chains(display: Display, first: int = 1) -> list[Chain]:
             line, col = display.position(start)
             sides.append(Side(display._analysis.masked[start:end], start, line, col, optimiser,
                               display))
+        conditions = []
+        for r in raw_rels:
+            if r[3] is None:
+                conditions.append(None)
+                continue
+            start, end = r[3]
+            line, col = display.position(start)
+            conditions.append(Side(display._analysis.with_notes[start:end], start, line, col,
+                                   None, display))
         out.append(Chain(first + len(out), tuple(sides), tuple(r[0] for r in raw_rels),
-                         tuple(r[1] for r in raw_rels), tuple(r[2] for r in raw_rels), display))
+                         tuple(r[1] for r in raw_rels), tuple(r[2] for r in raw_rels), display,
+                         tuple(conditions)))
     return out
 
 
@@ -711,15 +730,16 @@ def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
 class _Analysis:
     warnings: list[tuple[int, str]]
     masked: str
+    with_notes: str  # masked, with notes and conditions still in place
     # each chain: ([(start, end, optimiser)], [(relation, relation latex, note)])
     chains: list[tuple[list[tuple[int, int, tuple[str, str] | None]],
-                       list[tuple[str, str, str | None]]]]
+                       list[tuple[str, str, str | None, tuple[int, int] | None]]]]
 
 
 def _analyse(latex: str) -> _Analysis:
     if len(latex) > MAX_SPLIT_CHARS:
         return _Analysis([(0, f"display too long to split into steps ({len(latex)} characters; "
-                              f"the limit is {MAX_SPLIT_CHARS})")], latex, [])
+                              f"the limit is {MAX_SPLIT_CHARS})")], latex, latex, [])
     kinds, starts, ends, names = [], [], [], {}
     for m in _TOKEN.finditer(latex):
         kind = m.lastgroup
@@ -747,7 +767,7 @@ def _analyse(latex: str) -> _Analysis:
     rows, mask, notes = _rows(tokens, depth, closer, neutral)
     with_notes = _blank(latex, mask)
     masked = _blank(with_notes, notes)
-    return _Analysis(problems, masked, _build_chains(masked, with_notes, rows))
+    return _Analysis(problems, masked, with_notes, _build_chains(masked, with_notes, rows))
 
 
 class _Tokens:
@@ -922,37 +942,63 @@ def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearr
             rel_only = (len(mid) == 1 and not t.latex[a1 + 1:mid[0][0]].strip()
                         and not t.latex[mid[0][1]:a2].strip())
             tail = t.latex[a2:row_end].replace("&", " ").strip()
-            if not rel_only and (not any(r[0] > a2 for r in rels) or _TEXTY.match(tail)):
+            worded = _WORDED_RELATION.match(tail) and any(r[0] > a2 for r in rels)
+            if not rel_only and not worded and (not any(r[0] > a2 for r in rels)
+                                                or _TEXTY.match(tail)):
                 notes.append((a2, row_end))
                 rels = [r for r in rels if r[0] < a2]
                 note = (a2, row_end)
                 row_end = a2
-        a = _annotation_start(t, toks)
-        if a is not None and a < row_end:
-            notes.append((a, row_end))
-            rels = [r for r in rels if r[0] < a]
-            note = note or (a, row_end)
-            row_end = a
-        out.append((row_start, row_end, rels, note))
+        out.extend(_split_row(t, toks, row_start, row_end, rels, note, notes, closer))
     return out, mask, notes
 
 
-def _annotation_start(t: _Tokens, toks: list[int]) -> int | None:
-    """Where a `\\quad \\text{...}` remark starts in a row (it runs to the end of the row)."""
-    j, m = 0, len(toks)
-    while j < m:
-        i = toks[j]
-        if t.kinds[i] == "word" and t.text(i) in _SPACING_WORDS:
-            k = j + 1
-            while k < m and ((t.kinds[toks[k]] == "word" and t.text(toks[k]) in _SPACING_WORDS)
-                             or t.is_char(toks[k], "(")):
-                k += 1
-            if k < m and t.kinds[toks[k]] == "word" and t.text(toks[k]) in _NOTE_WORDS:
-                return t.starts[i]
-            j = k
-        else:
-            j += 1
-    return None
+def _split_row(t: _Tokens, toks, row_start, row_end, rels, note, notes, closer):
+    """One row as segments (start, end, relations, note, fresh, condition): the breaks of
+    :mod:`xentsym.read.separators` start a new chain (fresh), give the steps before them a
+    condition, or start a note that runs to the end of the row (blanked through `notes`)."""
+    segs: list[list] = []
+    cur = [row_start, row_end, [], note, False, None]
+    found = [b for b in separators.breaks(t, toks, closer) if b.start < row_end]
+    for n, b in enumerate(found):
+        nxt = found[n + 1].start if n + 1 < len(found) else row_end
+        after = [r for r in rels if b.end <= r[0] < nxt]
+        if not after:
+            if not b.has_words:
+                if cur is None:  # `, i = 1, \dots, n`: the condition runs on
+                    notes.append((b.start, nxt))
+                    segs[-1][5] = (segs[-1][5][0], nxt)
+                    if segs[-1][3] and segs[-1][3][1] == b.start:
+                        segs[-1][3] = (segs[-1][3][0], nxt)
+                continue
+            notes.append((b.start, row_end))
+            target = cur if cur is not None else segs[-1]
+            target[3] = target[3] or (b.start, row_end)
+            if cur is not None:
+                cur[1] = b.start
+            break
+        if b.condition and (cur is None or any(r[0] < b.start for r in rels
+                                               if r[0] >= cur[0]) or not segs):
+            notes.append((b.start, nxt))
+            target = cur if cur is not None else segs[-1]
+            if cur is not None:
+                cur[1] = b.start
+                segs.append(cur)
+                cur = None
+            old = target[5]
+            target[5] = (old[0] if old else b.end, nxt)
+            target[3] = target[3] or (b.start, nxt)
+            continue
+        notes.append((b.start, b.end))
+        if cur is not None:
+            cur[1] = b.start
+            segs.append(cur)
+        cur = [b.end, row_end, [], None, True, None]
+    if cur is not None:
+        segs.append(cur)
+    for seg in segs:
+        seg[2] = [r for r in rels if seg[0] <= r[0] < seg[1]]
+    return [tuple(seg) for seg in segs]
 
 
 def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int, int]):
@@ -1000,7 +1046,7 @@ def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int
                 if nxt >= 0 and t.is_char(nxt, "=") and t.starts[nxt] == e:
                     e, j = t.ends[nxt], j + 1
                 elif nxt >= 0 and t.is_char(nxt, ":") and t.starts[nxt] == e and norm == "=":
-                    norm, e, j = "=:", t.ends[nxt], j + 1
+                    norm, e, j = read_relations.DEFINITION, t.ends[nxt], j + 1  # a =: b
             elif c in "<>":
                 norm = c
                 if nxt >= 0 and t.is_char(nxt, "=") and t.starts[nxt] == e:
@@ -1028,6 +1074,8 @@ def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int
                             norm = _RELATION_TEXTS[inner]
                             note = t.latex[t.ends[o1]:t.starts[closer[o1]]].strip() or None
                             e = t.ends[closer[o2]]
+                            if norm == "=" and note and read_relations.is_definition_label(note):
+                                norm = read_relations.DEFINITION
         if norm is not None:
             rels.append((s, e, norm, note))
         j += 1
@@ -1036,24 +1084,38 @@ def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int
 
 def _build_chains(masked: str, with_notes: str, rows):
     """Join rows into chains: a row that starts with a relation (or an operator, or
-    indentation, or has no relation) continues the chain of the row before it."""
+    indentation, or has no relation) continues the chain of the row before it, unless a
+    separator (`\\qquad`, `\\text{and}`) made it fresh. Each relation is
+    (normalised, latex, note, condition range or None)."""
     done = []
-    cur = None  # [sides [[s, e]], rels [(norm, latex, note)]]
+    cur = None  # [sides [[s, e]], rels [(norm, latex, note, condition)]]
 
     def finish():
         if cur is not None and cur[1]:
             done.append(([_finish_side(masked, s, e) for s, e in cur[0]], cur[1]))
 
-    for row_start, row_end, rels, note in rows:
+    def set_last(k: int, value, only_if_empty: bool = True) -> None:
+        last = cur[1][-1]
+        if not only_if_empty or not last[k]:
+            cur[1][-1] = last[:k] + (value,) + last[k + 1:]
+
+    for row_start, row_end, rels, note, fresh, condition in rows:
         if note is not None:
             note = _NOTE_LEAD.sub("", with_notes[note[0]:note[1]].strip()) or None
+        if condition is not None:
+            condition = _finish_side(with_notes, *condition)[:2]
+            if condition[0] >= condition[1]:
+                condition = None
         first_end = rels[0][0] if rels else row_end
         seg0 = masked[row_start:first_end]
         if not rels and not seg0.strip():
-            if note and cur is not None and cur[1] and not cur[1][-1][2]:
-                cur[1][-1] = cur[1][-1][:2] + (note,)
+            if cur is not None and cur[1]:
+                if note:
+                    set_last(2, note)
+                if condition:
+                    set_last(3, condition)
             continue
-        continues = cur is not None and (
+        continues = cur is not None and not fresh and (
             not rels or not seg0.strip() or _CONTINUES.match(seg0) is not None
             or _dangling(masked, *cur[0][-1]))
         if continues:
@@ -1063,11 +1125,13 @@ def _build_chains(masked: str, with_notes: str, rows):
             finish()
             cur = [[[row_start, first_end]], []]
         for k, (s, e, norm, rel_note) in enumerate(rels):
-            cur[1].append((norm, masked[s:e], rel_note))
+            cur[1].append((norm, masked[s:e], rel_note, None))
             cur[0].append([e, rels[k + 1][0] if k + 1 < len(rels) else row_end])
         if note and cur[1]:
-            norm, text, old = cur[1][-1]
-            cur[1][-1] = (norm, text, old if old else note)
+            set_last(2, note)
+        if condition and cur[1]:
+            for k in range(len(cur[1]) - max(len(rels), 1), len(cur[1])):
+                cur[1][k] = cur[1][k][:3] + (condition,)
     finish()
     return done
 

@@ -1,0 +1,114 @@
+r"""Where one row of a display holds more than one equation, or a condition.
+
+TeX prints ``a = b \qquad c = d`` as two equations side by side, and ``f(x) = 1 - x
+\quad \text{if } x = 1`` as one equation with its condition. A *break* is a run of
+top-level spacing (``\quad``, ``\qquad``, ``\hspace{..}``), words (``\text{..}``,
+``\mbox{..}``), commas and ``\because``/``\therefore`` between two parts of a row:
+
+* words that open a condition (``if``, ``for``, ``when`` ...), or a bare comma, followed by
+  a relation: the relation is the CONDITION of the steps before it in the row;
+* any other break followed by a relation (``\qquad``, ``, \quad``, ``\text{and}``,
+  ``\text{ so }``, ``\text{where}``): the rest is a NEW chain;
+* a break with words and no relation after it: a note that runs to the end of the row
+  (``\quad \text{(log rule)}``); a break of spacing or a comma alone, with no relation
+  after it, is not a break (``a = b \quad c`` keeps its side as written).
+
+:func:`breaks` works on the token arrays of :mod:`xentsym.document` (``kinds``, ``starts``,
+``ends``, ``text(i)``, ``next(i)``) and the map of matched braces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CONDITION_WORDS = frozenset({"if", "iff", "for", "when", "whenever", "given", "provided",
+                             "assuming", "with", "at", "on", "unless"})
+SPACING = frozenset({r"\quad", r"\qquad", r"\hspace", r"\hskip", r"\enspace", r"\hfill"})
+SMALL_SPACING = frozenset({r"\,", r"\;", r"\:", r"\!", "\\ ", "~", r"\>"})
+WORDS = frozenset({r"\text", r"\mbox", r"\textrm", r"\textit", r"\textbf", r"\textsf",
+                   r"\hbox", r"\textnormal"})
+LOGIC_WORDS = {r"\because": "because", r"\therefore": "therefore"}
+_BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1, r"\{": 1, r"\}": -1, r"\langle": 1,
+             r"\rangle": -1, r"\lvert": 1, r"\rvert": -1, r"\lVert": 1, r"\rVert": -1}
+
+
+@dataclass(frozen=True)
+class Break:
+    start: int  # offset of the first character of the run
+    end: int  # offset after its last character
+    words: str  # the words of its \text{..} pieces, lower case ("" if none)
+    spaced: bool  # holds \quad-like spacing
+    comma: bool  # holds a comma
+
+    @property
+    def condition(self) -> bool:
+        """Whether the words open a condition (``\\text{if }``), or it is a bare comma."""
+        first = re.findall(r"[a-z]+", self.words)
+        if first:
+            return first[0] in CONDITION_WORDS
+        return self.comma and not self.spaced
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.words.strip())
+
+
+def breaks(t, toks: list[int], closer: dict[int, int]) -> list[Break]:
+    """The break runs among a row's top-level tokens, in order."""
+    out: list[Break] = []
+    depth, j, m = 0, 0, len(toks)
+    while j < m:
+        i = toks[j]
+        text = t.text(i)
+        if depth == 0 and _starts_run(t, toks, j):
+            start = t.starts[i]
+            words: list[str] = []
+            spaced = comma = False
+            end = t.ends[i]
+            while j < m:
+                i = toks[j]
+                text = t.text(i)
+                kind = t.kinds[i]
+                if kind == "word" and text in WORDS:
+                    arg = t.next(i)
+                    if arg in closer and t.text(arg) == "{":
+                        words.append(t.latex[t.ends[arg]:t.starts[closer[arg]]])
+                        end = t.ends[closer[arg]]
+                    else:
+                        end = t.ends[i]
+                elif kind == "word" and text in LOGIC_WORDS:
+                    words.append(LOGIC_WORDS[text])
+                    end = t.ends[i]
+                elif kind == "word" and text in SPACING:
+                    spaced = True
+                    end = t.ends[i]
+                    arg = t.next(i)
+                    if text == r"\hspace" and arg in closer:
+                        end = t.ends[closer[arg]]
+                elif (kind == "char" and text == "(" and j + 1 < m
+                      and t.text(toks[j + 1]) in WORDS):
+                    end = t.ends[i]  # (\text{by the rule}): a remark in brackets
+                elif text in SMALL_SPACING or (kind == "char" and text == "~"):
+                    end = t.ends[i]
+                elif kind == "char" and text == ",":
+                    comma = True
+                    end = t.ends[i]
+                else:
+                    break
+                j += 1
+            if words or spaced or comma:
+                out.append(Break(start, end, " ".join(words).lower(), spaced, comma))
+            continue
+        depth = max(0, depth + _BRACKETS.get(text, 0))
+        j += 1
+    return out
+
+
+def _starts_run(t, toks: list[int], j: int) -> bool:
+    i = toks[j]
+    text, kind = t.text(i), t.kinds[i]
+    if kind == "word" and text in SPACING | LOGIC_WORDS.keys():
+        return True
+    if kind == "word" and text in WORDS:
+        return True
+    return kind == "char" and text == ","
