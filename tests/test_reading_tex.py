@@ -301,3 +301,48 @@ def test_approximations_and_labelled_equalities_are_not_definitions(relation):
     (step,) = document_chains(md(f"$$ a {relation} b $$"))[0].steps
     assert step.relation != ":="
     assert (step.relation == "=") == ("=}" in relation)
+
+
+# --------------------------------------------------------------------------- 6. dead code
+
+from xentsym.document import hints, warnings  # noqa: E402
+
+
+def display_texts(doc):
+    return [squash(d.latex) for d in displays(doc)]
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("\\iffalse\n\\[x = 1\\]\n\\fi\n\\[y = 2\\]\n", ["y = 2"]),
+    ("\\iffalse \\ifx a b \\[x=1\\] \\fi \\[z=3\\] \\fi \\[y = 2\\]\n", ["y = 2"]),
+    ("\\iffalse \\[x=1\\] \\else \\[z=3\\] \\fi \\[y = 2\\]\n", ["z=3", "y = 2"]),
+    ("\\iftrue \\[x=1\\] \\else \\[z=3\\] \\fi \\[y = 2\\]\n", ["x=1", "y = 2"]),
+    ("\\newif\\ifdraft \\iffalse \\ifdraft \\[a=1\\] \\fi \\[b=2\\] \\fi \\[c=3\\]\n", ["c=3"]),
+    ("\\[a \\iff b\\] \\iffalse \\[x=1\\] \\fi \\[y=2\\]\n", [r"a \iff b", "y=2"]),
+    ("\\iffalse \\ifthenelse{a}{b}{c} \\[x=1\\] \\fi \\[y=2\\]\n", ["y=2"]),
+    ("\\ifdraft \\[x=1\\] \\fi \\[y=2\\]\n", ["x=1", "y=2"]),  # not known to be dead
+    ("% \\[x = 1\\]\n\\[y = 2\\]\n", ["y = 2"]),
+    ("\\verb|\\iffalse| \\[x=1\\]\n", ["x=1"]),
+    ("\\[ a = b \\iffalse + c \\fi \\]\n", ["a = b"]),
+])
+def test_latex_dead_code_and_comments_are_not_read(source, shown):
+    assert display_texts(tex(source)) == shown
+
+
+def test_hints_in_dead_code_do_not_apply():
+    doc = tex("\\iffalse % xentsym: n = 2\n\\fi\n% xentsym: m = 3\n\\[a=b\\]\n")
+    assert [h.text for h in hints(doc)] == ["m = 3"]
+
+
+def test_an_unclosed_iffalse_is_reported_with_its_line():
+    doc = tex("\\[a=b\\]\n\\iffalse\n\\[x=1\\]\n")
+    assert display_texts(doc) == ["a=b"]
+    (w,) = warnings(doc)
+    assert (w.line, w.column) == (2, 1) and "iffalse" in w.message
+
+
+def test_markdown_html_comments_hide_displays_but_not_hints():
+    doc = md("a\n<!-- $$x = 1$$ -->\n<!-- xentsym: n = 2 -->\n$$y = 2$$\n"
+             "<!--\n\\begin{equation} z = 3 \\end{equation}\n-->\n")
+    assert display_texts(doc) == ["y = 2"]
+    assert [h.text for h in hints(doc)] == ["n = 2"]

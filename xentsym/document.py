@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import ParseError
+from .read import conditionals
 from .read import relations as read_relations
 from .read import separators
 
@@ -687,6 +688,12 @@ def _scan_latex(doc: Document) -> _Scanner:
         return _spaces(m.group())
 
     search = _TEX_LEX.sub(blank, text)
+    dead, unclosed_if = conditionals.dead_ranges(search)
+    if dead:
+        search = _blank(search, dead)
+        comments = [c for c in comments if not any(a <= c[0] < b for a, b in dead)]
+    if unclosed_if is not None:
+        unclosed.append((unclosed_if, "unclosed \\iffalse: the rest of the file is skipped"))
     sc = _Scanner(doc, search)
     sc.comments = comments
     for offset, message in unclosed:
