@@ -346,3 +346,55 @@ def test_markdown_html_comments_hide_displays_but_not_hints():
              "<!--\n\\begin{equation} z = 3 \\end{equation}\n-->\n")
     assert display_texts(doc) == ["y = 2"]
     assert [h.text for h in hints(doc)] == ["n = 2"]
+
+
+# --------------------------------------------------------------------------- 7. failures
+
+import xentsym.document as document  # noqa: E402
+from xentsym.document import DocumentProblem, problems  # noqa: E402
+
+
+def test_a_display_too_long_to_split_is_a_located_failure(monkeypatch):
+    monkeypatch.setattr(document, "MAX_SPLIT_CHARS", 50)
+    doc = md("text\n\n$$ a = " + "b + " * 20 + "c $$\n\n$$ x = y $$\n")
+    (problem,) = problems(doc)
+    assert isinstance(problem, DocumentProblem)
+    assert (problem.line, problem.column) == (3, 3)
+    assert "too long" in problem.message
+    assert problem.one_line("n.md").startswith("n.md:3:3: error: display too long")
+    assert steps(doc) == [(1, 1, "x", "=", "y")]  # the long one is not split, the rest is
+    assert problem not in warnings(doc, with_problems=False)
+
+
+@pytest.mark.parametrize("source, where, words", [
+    ("text\n$$a = {b = c$$\n", (2, 7), "'{' is never closed"),
+    ("$$ a = b } $$\n", (1, 10), "'}' without a matching '{'"),
+    ("$$\\log\\left(p(x_i) = 1$$\n", (1, 7), "\\left"),
+    ("$$\\begin{aligned} a &= b $$\n", (1, 3), "\\begin{aligned}"),
+    ("$$a = b\n\ntext\n", (1, 1), "unclosed $$"),
+    ("\\[ a = b\n", (1, 1), "unclosed \\["),
+])
+def test_unmatched_brackets_and_delimiters_are_located_failures(source, where, words):
+    doc = md(source)
+    found = problems(doc)
+    assert found and (found[0].line, found[0].column) == where
+    assert words in found[0].message
+    for chain in document_chains(doc):  # what is still split is flagged, never checked blind
+        assert chain.problem == found[0]
+    assert not any(w.message == found[0].message
+                   for w in warnings(doc, with_problems=False))
+    # for a checker that does not read problems yet, warnings() still lists them
+    assert any(w.message == found[0].message for w in warnings(doc))
+
+
+def test_a_clean_display_has_no_problem_and_its_chains_no_flag():
+    doc = md("$$ a = b $$\n<!-- unclosed comment\n")
+    assert problems(doc) == []
+    assert [w.message for w in warnings(doc, with_problems=False)] == [
+        "unclosed HTML comment <!--"]
+    assert document_chains(doc)[0].problem is None
+
+
+def test_an_unclosed_iffalse_and_an_unclosed_fence_are_failures():
+    assert "iffalse" in problems(tex("\\iffalse\n\\[x=1\\]\n"))[0].message
+    assert "code fence" in problems(md("```python\n$$ a = b $$\n"))[0].message

@@ -15,8 +15,8 @@ from .read import separators
 
 __all__ = [
     "MAX_BYTES", "Document", "Display", "Side", "Chain", "Step", "Hint", "DocumentWarning",
-    "read_document", "document_from_bytes", "document_from_text",
-    "displays", "warnings", "chains", "document_chains", "hints",
+    "DocumentProblem", "read_document", "document_from_bytes", "document_from_text",
+    "displays", "warnings", "problems", "chains", "document_chains", "hints",
 ]
 
 MAX_BYTES = 2 * 1024 * 1024  # larger files are refused before they are read
@@ -131,6 +131,20 @@ class DocumentWarning:
 
 
 @dataclass(frozen=True)
+class DocumentProblem:
+    """A display that cannot be read as TeX prints it: a located failure (`unparsed`)."""
+
+    line: int
+    column: int | None
+    message: str
+    display: "Display | None" = field(default=None, repr=False, compare=False)
+
+    def one_line(self, file: str | None = None) -> str:
+        where = [str(x) for x in (file, self.line, self.column) if x is not None]
+        return ":".join(where) + ": error: " + " ".join(self.message.split())
+
+
+@dataclass(frozen=True)
 class Document:
     """A document's text; `kind` is "markdown" or "latex"."""
 
@@ -186,13 +200,19 @@ class Display:
         return _analyse(self.latex)
 
     @property
-    def warnings(self) -> tuple[DocumentWarning, ...]:
-        """Unbalanced braces, \\left without \\right and the like, located in the file."""
+    def problems(self) -> tuple[DocumentProblem, ...]:
+        """Too long to split, unbalanced braces, \\left without \\right and the like,
+        located in the file: failures, not warnings."""
         out = []
         for offset, message in self._analysis.warnings:
             line, col = self.position(offset)
-            out.append(DocumentWarning(line, message, col))
+            out.append(DocumentProblem(line, col, message, self))
         return tuple(out)
+
+    @property
+    def warnings(self) -> tuple[DocumentWarning, ...]:
+        """The :attr:`problems`, as warnings (what :func:`warnings` has always listed)."""
+        return tuple(DocumentWarning(p.line, p.message, p.column) for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -250,6 +270,9 @@ class Chain:
     notes: tuple[str | None, ...]
     display: Display = field(repr=False, compare=False)
     conditions: tuple[Side | None, ...] = ()  # per relation; () when none has one
+    # the first problem of the display (unbalanced braces ...): its sides may not be what
+    # TeX prints, so the chain must not be checked; the problem is in document.problems too
+    problem: DocumentProblem | None = None
 
     @property
     def line(self) -> int:
@@ -350,11 +373,18 @@ def displays(doc: Document) -> list[Display]:
     return list(doc._scan.displays)
 
 
-def warnings(doc: Document) -> list[DocumentWarning]:
-    """Unclosed delimiters, unbalanced braces and other oddities, ordered by position."""
+def warnings(doc: Document, *, with_problems: bool = True) -> list[DocumentWarning]:
+    """Unclosed delimiters, unbalanced braces and other oddities, ordered by position.
+
+    With ``with_problems=False`` the failures that :func:`problems` lists are left out: a
+    checker that reports those as `unparsed` steps asks for the true warnings only."""
     found = list(doc._scan.warnings)
+    if not with_problems:
+        failed = {(p.line, p.column, p.message) for p in doc._scan.problems}
+        found = [w for w in found if (w.line, w.column, w.message) not in failed]
     for display in doc._scan.displays:
-        found.extend(display.warnings)
+        if with_problems:
+            found.extend(display.warnings)
     found.sort(key=lambda w: (w.line, w.column or 0))
     if len(found) > MAX_WARNINGS:
         rest = len(found) - MAX_WARNINGS
@@ -363,9 +393,24 @@ def warnings(doc: Document) -> list[DocumentWarning]:
     return found
 
 
+def problems(doc: Document) -> list[DocumentProblem]:
+    """What the reader cannot be sure of, ordered by position: a display too long to split,
+    one whose braces, \\left/\\right or \\begin/\\end do not match, an unclosed display
+    delimiter, code fence, verbatim environment or \\iffalse, displays past MAX_DISPLAYS.
+    Each is a located failure (a checker reports it as an `unparsed` step), never a warning
+    that lets the file pass. Chains of a display with a problem carry it in
+    :attr:`Chain.problem`."""
+    found = list(doc._scan.problems)
+    for display in doc._scan.displays:
+        found.extend(display.problems)
+    found.sort(key=lambda p: (p.line, p.column or 0))
+    return found
+
+
 def chains(display: Display, first: int = 1) -> list[Chain]:
     """The chains of one display that hold at least one relation, numbered from `first`."""
     out = []
+    problem = display.problems[0] if display.problems else None
     for raw_sides, raw_rels in display._analysis.chains:
         sides = []
         for start, end, optimiser in raw_sides:
@@ -383,7 +428,7 @@ def chains(display: Display, first: int = 1) -> list[Chain]:
                                    None, display))
         out.append(Chain(first + len(out), tuple(sides), tuple(r[0] for r in raw_rels),
                          tuple(r[1] for r in raw_rels), tuple(r[2] for r in raw_rels), display,
-                         tuple(conditions)))
+                         tuple(conditions), problem))
     return out
 
 
@@ -446,6 +491,7 @@ class _ScanResult:
     displays: list[Display]
     warnings: list[DocumentWarning]
     comments: list[tuple[int, int]]  # (start, end) of the body of each comment that may hold hints
+    problems: list["DocumentProblem"]  # the scanner's failures (also among `warnings`)
 
 
 class _Finder:
@@ -506,6 +552,7 @@ class _Scanner:
         self.doc, self.text, self.search = doc, doc.text, search
         self.displays: list[Display] = []
         self.warnings: list[DocumentWarning] = []
+        self.problems: list[DocumentProblem] = []
         self.comments: list[tuple[int, int]] = []
         self.stopped = False
         self.blanks = _Finder(doc.text, _BLANK_LINE)
@@ -513,14 +560,17 @@ class _Scanner:
         self.bracket_closer = _Finder(search, _BRACKET_CLOSE, lambda m: len(m.group(1)) % 2 == 1)
         self.env_closers: dict[str, _Finder] = {}
 
-    def warn(self, offset: int, message: str) -> None:
+    def warn(self, offset: int, message: str, failure: bool = True) -> None:
+        """A warning; a `failure` (a display not read, or read in part) is also a problem."""
         if self.stopped:
             return
         line, col = self.doc.position(offset)
         if len(self.warnings) >= MAX_WARNINGS:
-            self.stopped = True
+            self.stopped = failure = True
             message = f"too many problems; the rest of the file (from line {line}) is not read"
         self.warnings.append(DocumentWarning(line, message, col))
+        if failure:
+            self.problems.append(DocumentProblem(line, col, message))
 
     def paragraph_end(self, offset: int) -> int:
         """The offset of the next blank line (or the end of the text)."""
@@ -604,7 +654,7 @@ def _unquote(text: str, start: int, latex: str) -> str:
 
 def _scan_document(doc: Document) -> _ScanResult:
     scanner = _scan_latex(doc) if doc.kind == "latex" else _scan_markdown(doc)
-    return _ScanResult(scanner.displays, scanner.warnings, scanner.comments)
+    return _ScanResult(scanner.displays, scanner.warnings, scanner.comments, scanner.problems)
 
 
 def _scan_markdown(doc: Document) -> _Scanner:
@@ -657,7 +707,7 @@ def _scan_markdown(doc: Document) -> _Scanner:
                 sc.comments.append((m.end(), end.start()))
                 pos = end.end()
             else:
-                sc.warn(p, "unclosed HTML comment <!--")
+                sc.warn(p, "unclosed HTML comment <!--", failure=False)
                 pos = m.end()
         elif m.group("ticks") is not None:
             pos = code_span(p, m.end() - p)
