@@ -108,7 +108,7 @@ def test_hint_removed_from_annotated_copy_makes_step_unproven(tmp_path):
 
 
 @pytest.mark.parametrize("body, expect_status, expect_exit", [
-    ("$$a = b\n\ntext", None, 0),  # unclosed $$: a warning, nothing checked
+    ("$$a = b\n\ntext", "error", 1),  # unclosed $$: a located failure of the file
     ("$$\\log\\left(p(x_i) = 1$$", "unparsed", 1),  # unbalanced \left
     ("$$\\frobnicate{x} = x = 2 x$$", "unparsed", 1),  # unknown macro
     ("$$\\hat{y}_i \\approx 1 = 2$$", "unparsed", 1),  # notation it will not read
@@ -123,11 +123,11 @@ def test_malformed_documents(tmp_path, capsys, body, expect_status, expect_exit)
         assert expect_status in captured.out
 
 
-def test_unclosed_display_is_a_warning_with_a_line(tmp_path):
+def test_unclosed_display_is_a_located_error(tmp_path):
     doc = tmp_path / "bad.md"
     doc.write_text("intro\n\n$$a = b\n\nmore\n", encoding="utf-8")
     report = check_document(str(doc))
-    assert report.warnings and report.warnings[0][0] == 3
+    assert [e[:2] for e in report.errors] == [(3, 1)] and not report.ok()
 
 
 def test_huge_file_is_refused_quickly(tmp_path, capsys):

@@ -290,6 +290,13 @@ class _Checker:
         return first
 
     def chain(self, chain) -> None:
+        if chain.problem is not None:
+            for st in chain.steps:
+                self.report.steps.append(DocStep(
+                    st.line, chain.number, st.index, st.lhs.text.strip(), st.rhs.text.strip(),
+                    "unparsed", f"the display cannot be read as TeX prints it: "
+                                f"{chain.problem.message}", relation=st.relation))
+            return
         derivative = any(re.search(r"\\frac\s*\{\s*(d|\\partial)", side.text)
                          for side in chain.sides)
         for st in chain.steps:
@@ -421,7 +428,11 @@ def check_document(path: str, options: Options = Options(), progress=None) -> Do
     doc = docs.read_document(path)
     with Worker() as worker:
         checker = _Checker(doc, options, worker)
-        checker.report.warnings += [(w.line, w.message) for w in docs.warnings(doc)]
+        checker.report.warnings += [(w.line, w.message)
+                                    for w in docs.warnings(doc, with_problems=False)]
+        # A display that cannot be read as TeX prints it fails the file: its chains are
+        # unparsed, and a problem with no chain to carry it is an error of its own.
+        carried = set()
         displays = docs.displays(doc)
         total = len(docs.document_chains(doc)) if progress is not None else 0
         previous_end, done = 0, 0
@@ -429,10 +440,16 @@ def check_document(path: str, options: Options = Options(), progress=None) -> Do
             checker.enter(display, previous_end)
             previous_end = display.end
             for chain in docs.chains(display, done + 1):
+                if chain.problem is not None:
+                    carried.add((chain.problem.line, chain.problem.column, chain.problem.message))
                 checker.chain(chain)
                 done += 1
                 if progress is not None:
                     progress(done, total)
+        checker.report.errors += [(p.line, p.column or 1, p.message)
+                                  for p in docs.problems(doc)
+                                  if (p.line, p.column, p.message) not in carried]
+        checker.report.errors.sort()
     # A formula repeated in the document repeats its warnings: report each one once.
     checker.report.warnings = sorted(set(checker.report.warnings), key=lambda w: w[0])
     return checker.report
