@@ -121,6 +121,10 @@ def test_log_without_an_argument_is_refused():
     (r"h(x, a)", fn("h")(x, a)),
     (r"s(a | b)", fn("s")(a, b)),
     (r"\beta(a)", fn("beta")(a)),
+    (r"\operatorname{E}(a)", fn("E")(a)),
+    (r"\operatorname{E}[a]", fn("E")(a)),
+    (r"\mathrm{Var}[a]", fn("Var")(a)),
+    (r"s[a]", fn("s")(a)),
 ])
 def test_a_name_applied_to_a_bracket_is_a_function(latex, expected):
     value = parse(latex)
@@ -136,6 +140,7 @@ def test_a_name_applied_to_a_bracket_is_a_function(latex, expected):
     (r"s(a^2)", s * a ** 2),
     (r"e(a)", sp.E * a),
     (r"\mathrm{softmax} z", real("softmax") * z),
+    (r"s[a + 1]", s * (a + 1)),
 ])
 def test_a_bracket_with_operators_stays_a_product(latex, expected):
     assert parse(latex) == expected

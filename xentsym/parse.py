@@ -860,7 +860,7 @@ class _Reader:
         name = node.text
         return (name[1:] in GREEK or name in ACCENTS or name in NAME_MACROS
                 or (name == r"\operatorname" and is_word_name(node)
-                    and re.sub(r"\\[,;:! ]|\s", "", node.arg) not in _OPTIMISERS))
+                    and node.arg.strip() not in _OPTIMISERS))
 
     # ----- pieces ---------------------------------------------------------------------
     @staticmethod
@@ -1142,13 +1142,14 @@ class _Reader:
                 raise _Fail("both a subscript index and a ^{(i)} index", start)
             indices = tuple(self._index_value(item, ctx) for item in sup_index)
         # application to brackets
-        if k < n and _is_paren(nodes[k]) and indices is None:
+        if k < n and indices is None and isinstance(nodes[k], Group) and \
+                nodes[k].kind in ("paren", "bracket"):
             group = nodes[k]
-            handler = APPLICATIONS.get((name, label))
+            handler = APPLICATIONS.get((name, label)) if group.kind == "paren" else None
             value = None
             if handler is not None:
                 value = handler(self, name, group, ctx)
-            elif label is None and name in GENERIC_FUNCTIONS:
+            elif label is None and name in GENERIC_FUNCTIONS and group.kind == "paren":
                 value = self.generic_function(name, group, ctx)
             if value is None and label is None and self._applied(head, name, group):
                 value = self.generic_function(name, group, ctx)

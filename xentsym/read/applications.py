@@ -4,7 +4,8 @@ TeX prints ``s(a)`` and ``s \cdot (a)`` differently only by the dot; a reader ta
 ``\mathrm{softmax}(2z)`` for the function softmax at 2z and ``p(1-p)`` for a product. The rule:
 
 * a multi-letter name written in ``\mathrm``, ``\operatorname``, ``\text``, ``\mathit``
-  (``\mathrm{softmax}``, ``\operatorname{logit}``, ``\text{KL}``) applied to a bracket is
+  (``\mathrm{softmax}``, ``\operatorname{logit}``, ``\text{KL}``), or any name in
+  ``\operatorname`` (``\operatorname{E}``), applied to a bracket ``( )`` or ``[ ]`` is
   always an application;
 * a single letter (also a Greek letter or an accented letter) applied to a bracket holding
   only names, separated by ``,`` ``;`` ``|`` ``\mid`` (``s(a)``, ``g(z_i)``, ``h(x, y)``) is an
@@ -21,14 +22,18 @@ import re
 WORD_MACROS = frozenset({r"\mathrm", r"\operatorname", r"\text", r"\mathit", r"\textrm",
                          r"\textit", r"\mbox"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+_OPERATOR = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _SEPARATORS = frozenset({",", ";", "|"})
 _SEPARATOR_MACROS = frozenset({r"\mid"})
 
 
 def is_word_name(node) -> bool:
-    """``\\mathrm{softmax}``-like: a name of two or more letters in a word macro."""
-    return (getattr(node, "kind", None) == "macro" and node.text in WORD_MACROS
-            and node.arg is not None and _WORD.fullmatch(node.arg.strip()) is not None)
+    """``\\mathrm{softmax}``-like: a name of two or more letters in a word macro, or any
+    name declared an operator with ``\\operatorname{E}``."""
+    if getattr(node, "kind", None) != "macro" or node.text not in WORD_MACROS or node.arg is None:
+        return False
+    word = _WORD if node.text != r"\operatorname" else _OPERATOR
+    return word.fullmatch(node.arg.strip()) is not None
 
 
 def _is_separator(node) -> bool:
