@@ -5,6 +5,7 @@ the code under test.
 """
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
 
 import numpy as np
@@ -16,7 +17,9 @@ from xentsym.bound import rename_apart, replace_free
 from xentsym.check import numeric, symbolic
 from xentsym.check.compile import Env, evaluate
 from xentsym.derivation import Step
-from xentsym.notation import LECTURE, K, N, i, k, n, p, q
+from xentsym.check.sampling import size_configs
+from xentsym.domains import INDEX, REAL
+from xentsym.notation import LECTURE, Declaration, K, N, beta, i, k, n, p, q, theta, yhat
 from xentsym.relations import EQUAL
 from xentsym.verify import Options, check_step
 from xentsym.check.worker import Worker
@@ -143,3 +146,187 @@ def test_a_step_specialising_a_size_to_9999_ends_with_a_verdict():
     assert time.perf_counter() - started < 30
     assert result.status in ("verified", "unproven", "refuted")
     assert "internal error" not in (result.numeric.message + result.symbolic.message)
+
+
+# --- 3. witnesses only: a sample counts only where the left side is defined -------------------
+
+T = sp.Symbol("t", real=True)
+SCOPE = LECTURE.extended([Declaration(T, REAL)])
+HALF = sp.Rational(1, 2)
+
+
+def _judge(lhs, rhs, scope=LECTURE, relation=EQUAL, samples=400):
+    step = Step(1, lhs, rhs, relation, "claim", "", "")
+    with Worker() as worker:
+        return check_step(step, scope, Options(samples=samples, timeout=10), worker)
+
+
+def test_identical_sides_undefined_on_part_of_the_domain_are_not_refuted():
+    side = 2 * sp.log(beta - HALF)  # undefined (complex) for beta < 1/2
+    res = numeric.check_equal(side, side, LECTURE, samples=400)
+    assert res.status == "passed" and res.counterexample is None, res
+    assert res.discarded > 0 and res.samples >= 400
+    assert _judge(side, side).status != "refuted"
+
+
+def test_a_left_side_undefined_everywhere_is_undecided_and_unproven():
+    side = sp.log(-1 - theta**2)  # -1 - theta^2 < 0 for every real theta
+    res = numeric.check_equal(side, side, LECTURE, samples=200)
+    assert res.status == "undecided" and res.counterexample is None
+    assert res.samples == 0 and res.discarded > 0
+    assert "fell where the left side is defined" in res.message
+    step = _judge(side, side, samples=200)
+    assert step.status == "unproven", step
+
+
+def test_a_later_side_undefined_where_the_earlier_is_defined_is_a_witness():
+    # log(t^2) is defined for every t != 0, 2 log t only for t > 0.
+    res = numeric.check_equal(sp.log(T**2), 2 * sp.log(T), SCOPE, samples=200)
+    assert res.status == "failed" and res.counterexample is not None
+    t_ = res.counterexample["values"]["t"]
+    assert t_ < 0 and np.isfinite(np.log(t_ ** 2))  # the left side really is defined there
+
+
+def test_a_float_overflow_is_not_taken_for_undefinedness():
+    u = sp.Symbol("u", real=True)
+    scope = LECTURE.extended([Declaration(u, REAL)])
+    # e^(800 u + 800) / e^(800 u) = e^800 overflows float64 but is perfectly defined.
+    res = numeric.check_equal(sp.exp(800 * u + 800) / sp.exp(800 * u), sp.exp(800), scope,
+                              samples=200)
+    assert res.counterexample is None, res
+    off = numeric.check_equal(sp.exp(800 * u + 800) / sp.exp(800 * u), 2 * sp.exp(800),
+                              scope, samples=200)
+    assert off.status == "failed" and off.counterexample is not None
+
+
+def test_at_most_discards_samples_where_the_left_side_is_undefined():
+    # log(beta - 1/2) <= beta - 1/2 - 1 + 1 holds wherever the left side is defined.
+    res = numeric.check_at_most(sp.log(beta - HALF), beta - HALF - 1, LECTURE, samples=300)
+    assert res.status == "passed" and res.discarded > 0, res
+
+
+def test_ranking_counts_the_candidates_it_discards():
+    # Over theta, log(theta) + (theta - 2)^2 is defined only for theta > 0.
+    before = sp.log(theta) + (theta - 2)**2
+    res = numeric.check_ranking(before, 3 * before + 1, +1, (theta,), LECTURE, samples=480)
+    assert res.status == "passed" and res.discarded > 0 and res.counterexample is None, res
+
+
+# --- 4. natural domains and indices ------------------------------------------------------
+
+def test_a_real_symbol_is_sampled_in_its_natural_domain():
+    lhs = sp.log(theta) + sp.log(1 - theta)
+    res = numeric.check_equal(lhs, sp.log(theta - theta**2), LECTURE, samples=300)
+    assert res.status == "passed" and res.samples >= 300, res
+    assert any(a.startswith("theta:") and "natural domain" in a for a in res.assumptions)
+    # A false claim there is refuted at a theta inside (0, 1).
+    wrong = numeric.check_equal(lhs, lhs + (theta - HALF)**2, LECTURE, samples=300)
+    t_ = wrong.counterexample["values"]["theta"]
+    assert 0 < t_ < 1 and t_ != 0.5
+
+
+def test_the_index_domain():
+    rng = np.random.default_rng(1)
+    drawn = INDEX.sample(rng, (5000,))
+    assert set(np.unique(drawn)) <= set(range(1, INDEX.bound + 1)) and drawn.min() == 1
+    d = sp.Dummy(positive=True)
+    assert INDEX.parametrise(d).is_positive
+    assert INDEX.assumptions == {"integer": True, "positive": True}
+
+
+def test_a_free_index_is_sampled_within_its_axis():
+    res = numeric.check_equal(p[i] * q[i], q[i] * p[i], LECTURE, samples=300)
+    assert res.status == "passed", res
+    wrong = numeric.check_equal(p[i], q[i], LECTURE, samples=300)
+    ce = wrong.counterexample
+    assert wrong.status == "failed" and ce is not None, wrong
+    idx = ce["values"]["i"]
+    assert idx == int(idx) and 1 <= idx <= len(ce["values"]["p"])
+    assert ce["values"]["p"][int(idx) - 1] == pytest.approx(ce["lhs"])
+
+
+# --- 5. cancelling records what it divides by ------------------------------------------------
+
+def test_a_cancelled_divisor_is_named_as_an_assumption():
+    res = symbolic.prove_equal((T**2 - 1) / (T - 1), T + 1, SCOPE)
+    assert res.status == "proved" and "t - 1 != 0" in res.assumptions
+    res = symbolic.prove_equal(sp.Mul(T, 1 / T, evaluate=False), 1, SCOPE)
+    assert "t != 0" in res.assumptions
+    # A divisor the domains prove positive needs no such assumption.
+    assert symbolic.prove_equal(beta**2 / beta, beta, LECTURE).assumptions == ()
+
+
+# --- 6. sizes ---------------------------------------------------------------------------------
+
+OLD_CYCLE = {1, 2, 3, 5, 8, 13, 4, 21}
+
+
+def test_a_polynomial_vanishing_on_the_old_size_cycle_is_refuted():
+    poly = sp.Mul(*[N - r for r in sorted(OLD_CYCLE)])
+    res = numeric.check_equal(poly, 0, LECTURE)
+    assert res.status == "failed" and res.counterexample is not None, res
+    size = res.counterexample["values"]["N"]
+    assert size not in OLD_CYCLE
+    assert np.prod([size - r for r in OLD_CYCLE], dtype=float) != 0
+
+
+def test_a_true_size_identity_is_verified():
+    assert _judge(sp.Sum(i, (i, 1, N)), N * (N + 1) / 2).status == "verified"
+
+
+def test_sizes_are_small_values_plus_seeded_larger_ones():
+    configs = size_configs((K, N), seed=5)
+    for s in (K, N):
+        values = {c[s] for c in configs}
+        assert {1, 2, 3, 4, 5} <= values and max(values) > 5
+    assert configs == size_configs((K, N), seed=5)
+    assert configs != size_configs((K, N), seed=6)
+
+
+def test_a_specialised_size_gives_the_family_its_length():
+    # With n = 3, sum_{i=1}^{3} p_i^2 = 1 is false (it holds only on an axis of length 1).
+    res = numeric.check_equal(sp.Sum(p[i]**2, (i, 1, 3)), 1, LECTURE, samples=200)
+    assert res.status == "failed" and res.counterexample is not None, res
+    row = np.array(res.counterexample["values"]["p"])
+    assert row.shape == (3,) and abs(np.sum(row**2) - 1) > 1e-6
+    step = Step(1, sp.Sum(p[i]**2, (i, 1, n)), sp.S.One, EQUAL, "claim", "", "", ((n, 3),))
+    with Worker() as worker:
+        assert check_step(step, LECTURE, Options(samples=200), worker).status == "refuted"
+
+
+# --- 7. deterministic verdicts ----------------------------------------------------------------
+
+def _spin(until: float) -> None:
+    """Keep one core busy until the given time (bounded, so it always ends)."""
+    while time.time() < until:
+        pass
+
+
+def test_verdicts_do_not_depend_on_machine_load():
+    # Float64 gets every sample wrong (cancellation of 10^18), so every sample goes to the
+    # high-precision re-check: under the old wall-clock budget a loaded machine ran out.
+    lhs = sp.Sum(sp.Sum((yhat[i] + 10**9)**2 - 10**18 - 2 * 10**9 * yhat[i], (k, 1, K)),
+                 (i, 1, N))
+    rhs = K * sp.Sum(yhat[i]**2, (i, 1, N))
+    quiet = numeric.check_equal(lhs, rhs, LECTURE, samples=100, seed=4)
+    assert quiet.status == "passed" and quiet.precise > 0, quiet
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pool = ctx.Pool(3)
+    try:
+        pool.map_async(_spin, [time.time() + 30] * 3)
+        loaded = [numeric.check_equal(lhs, rhs, LECTURE, samples=100, seed=4)
+                  for _ in range(5)]
+    finally:
+        pool.terminate()
+        pool.join()
+    assert all(r == quiet for r in loaded), loaded
+
+
+def test_nothing_in_the_numeric_path_reads_a_clock():
+    import xentsym.check.numeric as num_mod
+    import xentsym.check.precise as precise_mod
+    import xentsym.check.sampling as sampling_mod
+    import inspect
+    for mod in (num_mod, precise_mod, sampling_mod):
+        source = inspect.getsource(mod)
+        assert "time." not in source and "import time" not in source, mod.__name__

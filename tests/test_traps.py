@@ -18,7 +18,7 @@ import sympy as sp
 
 from xentsym import Derivation
 from xentsym import rules as R
-from xentsym.check import numeric
+from xentsym.check import numeric, precise
 from xentsym.checkdoc import check_document
 from xentsym.check.worker import Worker
 from xentsym.domains import POSITIVE, REAL, Domain
@@ -277,10 +277,10 @@ def test_a_small_real_difference_is_still_refuted(lhs, rhs):
 
 
 def test_an_unsettled_disagreement_is_no_witness(monkeypatch):
-    # With no time to re-evaluate, float64's disagreement is not evidence: failed, but
+    # With no budget to re-evaluate, float64's disagreement is not evidence: failed, but
     # without a counterexample, so a step is left unproven, never refuted on float alone.
-    monkeypatch.setattr(numeric, "RECHECK_SECONDS", 0.0)
-    monkeypatch.setattr(numeric, "MIN_SHARE", 0.0)
+    monkeypatch.setattr(precise, "RECHECK_TERMS", 0)
+    monkeypatch.setattr(precise, "MIN_SHARE_TERMS", 0)
     result = numeric.check_equal((t + 10**10)**2 - (t - 10**10)**2, 4 * 10**10 * t, SCOPE,
                                  samples=50)
     assert result.status == "failed" and result.counterexample is None
@@ -291,8 +291,8 @@ def test_rounding_in_one_batch_does_not_hide_a_real_difference_in_another(monkey
     # For N < 5 the claim is true but float64 gets every sample wrong; for N >= 5 it is off
     # by 1. With the overall re-evaluation budget spent at once, every size assignment
     # still gets its own small share, so the real difference is confirmed with a witness.
-    monkeypatch.setattr(numeric, "RECHECK_SECONDS", 0.0)
-    monkeypatch.setattr(numeric, "MIN_SHARE", 0.02)
+    monkeypatch.setattr(precise, "RECHECK_TERMS", 0)
+    monkeypatch.setattr(precise, "MIN_SHARE_TERMS", 40)
     lhs = (t + 10**10)**2 - (t - 10**10)**2 + sp.Piecewise((1, N >= 5), (0, True))
     result = numeric.check_equal(lhs, 4 * 10**10 * t, SCOPE, samples=600)
     assert result.status == "failed" and result.counterexample is not None, result

@@ -129,6 +129,27 @@ class Size(Domain):
         return t
 
 
+@dataclass(frozen=True)
+class Index(Domain):
+    """A positive whole number used as a subscript: i, j, k in x_i.
+
+    Sampled from 1 to ``bound`` (or to the length of the axis it indexes, which the
+    sampler knows and this domain does not).
+    """
+
+    name: str = "index"
+    latex: str = r"\{1, 2, \dots\}"
+    assumptions: dict = field(default_factory=lambda: {"integer": True, "positive": True},
+                              hash=False, compare=False)
+    bound: int = 13
+
+    def sample(self, rng, shape):
+        return rng.integers(1, self.bound + 1, size=shape).astype(float)
+
+    def parametrise(self, t):
+        return t
+
+
 REAL = Domain()
 PROBABILITY = Probability()
 DISTRIBUTION = Distribution()
@@ -136,3 +157,4 @@ LABEL = Label()
 ONE_HOT = OneHot()
 POSITIVE = Positive()
 SIZE = Size()
+INDEX = Index()

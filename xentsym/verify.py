@@ -34,11 +34,22 @@ class StepResult:
     seconds: float
 
     @property
+    def assumptions(self) -> tuple:
+        """What the verdict relied on beyond the declared domains (natural domains of the
+        samples, divisors assumed nonzero by the certificate)."""
+        return tuple(self.numeric.assumptions) + tuple(self.symbolic.assumptions)
+
+    @property
     def status(self) -> str:
-        # Refuted needs evidence: a disproof, or a sample where the sides differ. Verified
-        # needs both checks. A numeric check that could not evaluate leaves it unproven.
+        # Refuted needs evidence: a sample where the sides differ (confirmed at high
+        # precision), or a disproof, unless no sample at all fell where the left side is
+        # defined. Verified needs both checks; a numeric check that could not evaluate, or
+        # found too few usable samples ("undecided"), leaves it unproven. A symbolic
+        # timeout decides nothing either way: only the deterministic numeric witness can
+        # still refute.
         witnessed = self.numeric.status == "failed" and self.numeric.counterexample is not None
-        if self.symbolic.status == "disproved" or witnessed:
+        disproved = self.symbolic.status == "disproved" and self.numeric.status != "undecided"
+        if disproved or witnessed:
             return "refuted"
         if self.symbolic.status == "proved" and self.numeric.status == "passed":
             return "verified"

@@ -1,20 +1,27 @@
 """Draw values for every variable of an expression from its declared domain."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from ..domains import SIZE
+from ..bound import rename_apart
+from ..domains import INDEX, REAL, SIZE
 from ..errors import DomainError
 from ..functions import unfold_all
 from ..notation import Scope
 from .compile import Env
 
-# Concrete sizes tried for N, K, n; each size symbol walks this cycle from its own offset,
-# so several sizes are combined in different ways.
-SIZE_CYCLE = (1, 2, 3, 5, 8, 13, 4, 21)
+# Sizes: every size symbol takes each of the small values (edge cases live there), then a
+# few seeded random values up to LARGE_SIZE, so no polynomial of modest degree in a size
+# can vanish on every value tried. SIZE_WORK caps the product of the sizes of one
+# assignment, so nested sums stay bounded.
+SMALL_SIZES = (1, 2, 3, 4, 5)
+RANDOM_SIZES = 3  # assignments with random larger sizes
+LARGE_SIZE = 60
+SIZE_WORK = 4_000
 
 
 @dataclass(frozen=True)
@@ -24,13 +31,27 @@ class Variables:
     families: tuple  # IndexedBase
     scalars: tuple  # Symbol with a sampled value
     sizes: tuple  # Symbol of the Size domain
+    indices: tuple = ()  # Symbol used as a subscript (or of the Index domain): 1, 2, ...
+
+
+def _subscripts(exprs) -> set:
+    """Symbols that appear bare as a subscript of a family (x[i])."""
+    return {ix for e in exprs for entry in e.atoms(sp.Indexed) for ix in entry.indices
+            if isinstance(ix, sp.Symbol)}
+
+
+def _is_index(s: sp.Symbol, decl, subscripts: set) -> bool:
+    if decl is None:
+        return bool(s.is_integer) and bool(s.is_positive)
+    return decl.domain == INDEX or (s in subscripts and decl.domain == REAL)
 
 
 def variables(exprs, scope: Scope) -> Variables:
     """Collect what has to be sampled to evaluate all of ``exprs``."""
-    families, scalars, sizes = set(), set(), set()
-    exprs = [unfold_all(e) for e in exprs]
+    families, scalars, sizes, indices = set(), set(), set(), set()
+    exprs = [rename_apart(unfold_all(e)) for e in exprs]
     present = set().union(*[e.free_symbols for e in exprs])
+    subscripts = _subscripts(exprs) & present
     for expr in exprs:
         families |= {ix.base for ix in expr.atoms(sp.Indexed)}
         labels = {f.label for f in families}
@@ -38,29 +59,88 @@ def variables(exprs, scope: Scope) -> Variables:
             if not isinstance(s, sp.Symbol) or s in labels:
                 continue
             decl = scope.lookup(s)
-            if decl is None:
+            if _is_index(s, decl, subscripts):
+                indices.add(s)
+            elif decl is None:
                 raise DomainError(f"symbol {s} has no declared domain")
-            (sizes if decl.domain == SIZE else scalars).add(s)
+            else:
+                (sizes if decl.domain == SIZE else scalars).add(s)
     for fam in families:
         decl = scope.lookup(fam)
         if decl is None:
             raise DomainError(f"indexed symbol {fam} has no declared domain")
-        # A size that was specialised away (n = 2) is read off the indices instead.
-        sizes |= {s for s in decl.over if isinstance(s, sp.Symbol) and s in present}
+        # A size that was specialised away (n = 2) is read off the indices instead; an
+        # axis subscripted by a free index (p[i]) has its size sampled like any other.
+        free_axes = {axis for e in exprs for entry in e.atoms(sp.Indexed)
+                     if entry.base == fam for axis, ix in enumerate(entry.indices)
+                     if ix in indices}
+        sizes |= {s for axis, s in enumerate(decl.over) if isinstance(s, sp.Symbol)
+                  and (s in present or axis in free_axes)}
     key = sp.default_sort_key
-    return Variables(tuple(sorted(families, key=key)), tuple(sorted(scalars, key=key)),
-                     tuple(sorted(sizes, key=key)))
+    return Variables(*(tuple(sorted(group, key=key))
+                       for group in (families, scalars, sizes, indices)))
 
 
-def size_configs(sizes: tuple, count: int) -> list[dict]:
-    """``count`` assignments of concrete sizes (one empty assignment when there are none)."""
+def size_configs(sizes: tuple, seed: int = 0) -> list[dict]:
+    """Assignments of concrete sizes (one empty assignment when there are none).
+
+    Every size takes each of SMALL_SIZES (in different combinations), then RANDOM_SIZES
+    assignments draw larger values from a generator seeded by ``seed``.
+    """
     if not sizes:
         return [{}]
-    return [{s: SIZE_CYCLE[(j + 3 * off) % len(SIZE_CYCLE)] for off, s in enumerate(sizes)}
-            for j in range(count)]
+    small = len(SMALL_SIZES)
+    configs = [{s: SMALL_SIZES[(j + 2 * off) % small] for off, s in enumerate(sizes)}
+               for j in range(small)]
+    top = max(SMALL_SIZES[-1] + 1, min(LARGE_SIZE, int(SIZE_WORK ** (1 / len(sizes)))))
+    rng = np.random.default_rng([seed, 0x51CE])  # a stream of its own: samples unaffected
+    for _ in range(RANDOM_SIZES):
+        configs.append({s: int(rng.integers(SMALL_SIZES[-1] + 1, top + 1)) for s in sizes})
+    return configs
 
 
-def _axis_lengths(fam, decl, sizes: dict, exprs) -> tuple:
+def _corners(ix: sp.Expr, ranges: dict, values: dict):
+    """The largest whole value ``ix`` takes at the corners of the index ranges (or None)."""
+    inside = [v for v in ix.free_symbols if v in ranges]
+    best = None
+    for corner in itertools.product(*[ranges[v] for v in inside]):
+        value = ix.xreplace({**values, **dict(zip(inside, corner))})
+        if not value.is_Integer:
+            return None
+        best = int(value) if best is None else max(best, int(value))
+    return best
+
+
+def index_extents(exprs, sizes: dict) -> dict:
+    """(family label, axis) -> the largest index the expressions use there, read from
+    concrete entries and from the limits of the sums around them."""
+    values = {s: sp.Integer(v) for s, v in sizes.items()}
+    found: dict = {}
+
+    def walk(e, ranges):
+        if isinstance(e, (sp.Sum, sp.Product)):
+            inner = dict(ranges)
+            for var, lo, hi in reversed(e.limits):  # the last limit is the outermost
+                ends = [x.xreplace(values) for x in (lo, hi)]
+                if all(x.is_Integer for x in ends):
+                    inner[var] = tuple(ends)
+            walk(e.function, inner)
+            return
+        if isinstance(e, sp.Indexed):
+            for axis, ix in enumerate(e.indices):
+                top = _corners(ix, ranges, values)
+                if top is not None:
+                    key = (e.base.label, axis)
+                    found[key] = max(found.get(key, top), top)
+        for a in e.args:
+            walk(a, ranges)
+
+    for e in exprs:
+        walk(rename_apart(unfold_all(e)), {})
+    return found
+
+
+def _axis_lengths(fam, decl, sizes: dict, extents: dict) -> tuple:
     lengths = []
     for axis, size in enumerate(decl.over):
         if size in sizes:
@@ -68,11 +148,23 @@ def _axis_lengths(fam, decl, sizes: dict, exprs) -> tuple:
         elif getattr(size, "is_Integer", False):
             lengths.append(int(size))
         else:
-            # The size was specialised away: use the largest concrete index in use.
-            used = [int(ix.indices[axis]) for e in exprs for ix in e.atoms(sp.Indexed)
-                    if ix.base == fam and ix.indices[axis].is_Integer]
-            lengths.append(max(used, default=1))
+            # The size was specialised away (n = 3): the sums and entries in use say how
+            # long the axis is (p[i] for i up to 3 needs 3 entries).
+            lengths.append(max(1, extents.get((fam.label, axis), 1)))
     return tuple(lengths)
+
+
+def _index_bounds(vs: Variables, env: Env, exprs) -> dict:
+    """For each index symbol, the length of the shortest family axis it subscripts."""
+    bounds: dict = {}
+    for e in exprs:
+        for entry in e.atoms(sp.Indexed):
+            data = env.families.get(entry.base)
+            for axis, ix in enumerate(entry.indices):
+                if ix in vs.indices and data is not None:
+                    bounds[ix] = min(bounds.get(ix, data.shape[axis + 1]),
+                                     data.shape[axis + 1])
+    return bounds
 
 
 def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
@@ -81,10 +173,15 @@ def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
     env = Env(count, sizes=dict(sizes))
     for s in vs.scalars:
         env.scalars[s] = scope.require(s).domain.sample(rng, (count,))
+    extents = index_extents(exprs, sizes)
     for fam in vs.families:
         decl = scope.require(fam)
-        shape = (count,) + _axis_lengths(fam, decl, sizes, exprs)
+        shape = (count,) + _axis_lengths(fam, decl, sizes, extents)
         env.families[fam] = decl.domain.sample(rng, shape)
+    bounds = _index_bounds(vs, env, [rename_apart(unfold_all(e)) for e in exprs])
+    for s in vs.indices:
+        top = bounds.get(s, INDEX.bound)
+        env.scalars[s] = rng.integers(1, top + 1, size=count).astype(float)
     return env
 
 
@@ -92,7 +189,8 @@ def describe(env: Env, row: int) -> dict:
     """The values of sample ``row`` as plain JSON data, keyed by symbol name."""
     out: dict = {str(k): v for k, v in env.sizes.items()}
     for s, values in env.scalars.items():
-        out[str(s)] = float(values[row])
+        value = float(values[row])
+        out[str(s)] = int(value) if s.is_integer and value.is_integer() else value
     for fam, values in env.families.items():
         out[str(fam)] = np.asarray(values[row]).tolist()
     return out

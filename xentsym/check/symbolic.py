@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from .. import conditions as cond
 from .. import rules as R
@@ -24,12 +25,17 @@ MAX_CASES = 64  # case splits over finite-valued scalars beyond this are not att
 
 @dataclass(frozen=True)
 class SymbolicResult:
-    """proved / disproved / unknown / timeout, how, and the side conditions relied on."""
+    """proved / disproved / unknown / timeout, how, and the side conditions relied on.
+
+    ``assumptions`` names what a proof took for granted beyond the domains, e.g. "x != 0"
+    for a divisor the domains do not prove nonzero (x/x = 1 holds only there).
+    """
 
     status: str
     certificate: str = ""
     conditions: tuple = ()
     message: str = ""
+    assumptions: tuple = ()
 
 
 _LOGS = R.chain(R.LOG_OF_PRODUCT, R.LOG_PRODUCT, R.LOG_POWER)
@@ -99,6 +105,21 @@ def _simplex_facts(expr: sp.Expr, scope: Scope, fixed: dict) -> dict:
     return subs
 
 
+MAX_FAULHABER_DEGREE = 8  # polynomial summands summed in closed form up to this degree
+
+
+def _polynomial_summand(e: sp.Sum, inner: set) -> bool:
+    """A summand that is a low-degree polynomial in the indices, with nothing indexed."""
+    body = e.function
+    if body.has(sp.Indexed, sp.Sum, sp.Product) or body.atoms(AppliedUndef):
+        return False
+    try:
+        return all(body.is_polynomial(v) and sp.degree(body, v) <= MAX_FAULHABER_DEGREE
+                   for v in inner if body.has(v))
+    except sp.PolynomialError:
+        return False
+
+
 def _domain_sums(expr: sp.Expr, scope: Scope) -> sp.Expr:
     """Sums the domains decide: a distribution (or one-hot row) summed over its axis is 1,
     and a summand free of the index is counted: sum_{i=1}^n c = n c."""
@@ -117,10 +138,11 @@ def _domain_sums(expr: sp.Expr, scope: Scope) -> sp.Expr:
             cond.fact(e, "= 1")
             return sp.S.One
         inner = {lim[0] for lim in e.limits}
-        # Count an index-free summand only over ranges known not to be reversed: SymPy's
-        # Karr convention gives a negative count there, the numeric check an empty sum.
-        if not (e.function.free_symbols & inner) and all(
-                (hi - lo + 1).is_nonnegative for _, lo, hi in e.limits):
+        # Count an index-free summand, or sum a polynomial in the index in closed form
+        # (Faulhaber), only over ranges known not to be reversed: SymPy's Karr convention
+        # gives a negative count there, the numeric check an empty sum.
+        closed = not (e.function.free_symbols & inner) or _polynomial_summand(e, inner)
+        if closed and all((hi - lo + 1).is_nonnegative for _, lo, hi in e.limits):
             return e.doit(deep=False)
         return e
     return expr.replace(lambda e: isinstance(e, sp.Sum), go)
@@ -215,18 +237,43 @@ def _zero(diff: sp.Expr) -> str:
     return "open"
 
 
+MAX_DIVISORS = 8  # divisors named in a proof's assumptions at most
+
+
+def _divisors(exprs, scope: Scope) -> tuple:
+    """"d != 0" for every divisor in ``exprs`` that the domains do not prove nonzero.
+
+    Cancelling (x/x = 1, and what SymPy does on its own when it builds x*x**-1) is valid
+    only where the divisor is not 0, so a proof that relied on it says so.
+    """
+    found: list = []
+    for e in exprs:
+        for pw in sorted(e.atoms(sp.Pow), key=sp.default_sort_key):
+            base = pw.base
+            if not pw.exp.is_negative or base.is_Number or base in found:
+                continue
+            if base.is_nonzero or cond.sign_of(base, scope) != 0:
+                continue
+            found.append(base)
+    return tuple(f"{sp.sstr(b)} != 0" for b in found[:MAX_DIVISORS])
+
+
 def prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> SymbolicResult:
     """Prove lhs = rhs on the domains, or find that their difference is a nonzero constant."""
     fixed = _fixed_sizes(given)
+    sides = (unfold_all(sp.sympify(lhs)), unfold_all(sp.sympify(rhs)))
     with cond.recording() as used:
         diff = normal_form(lhs - rhs, scope, fixed)
         verdict = _zero(diff)
         if verdict == "zero":
-            return SymbolicResult("proved", "the normal form of lhs - rhs is 0", tuple(used))
+            return SymbolicResult("proved", "the normal form of lhs - rhs is 0", tuple(used),
+                                  assumptions=_divisors(sides, scope))
         if not diff.has(sp.Sum, sp.Product) and sp.cancel(sp.together(diff)) == 0:
-            # Exact rational-function arithmetic (in exp, log, ... as generators).
+            # Exact rational-function arithmetic (in exp, log, ... as generators): it
+            # divides by the denominators of the difference, so they are assumed nonzero.
             return SymbolicResult("proved", "lhs - rhs cancels to 0 as a rational function",
-                                  tuple(used))
+                                  tuple(used), assumptions=_divisors(
+                                      (*sides, sp.together(diff)), scope))
         finite = _finite_scalars((lhs, rhs), scope)
         cases = list(itertools.product(*[scope.require(s).domain.values for s in finite]))
         if finite and len(cases) <= MAX_CASES:
