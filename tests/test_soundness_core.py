@@ -330,3 +330,14 @@ def test_nothing_in_the_numeric_path_reads_a_clock():
     for mod in (num_mod, precise_mod, sampling_mod):
         source = inspect.getsource(mod)
         assert "time." not in source and "import time" not in source, mod.__name__
+
+
+def test_a_step_true_on_the_natural_domain_is_proved_there_and_says_so():
+    lhs = sp.log(theta) + sp.log(1 - theta)
+    res = symbolic.prove_equal(lhs, sp.log(theta * (1 - theta)), LECTURE)
+    assert res.status == "proved", res
+    assert any("theta in (0, 1)" in a for a in res.assumptions), res.assumptions
+    # Off by one there, and 2 log(theta) is not log(theta^2)'s equal for theta < 0.
+    assert symbolic.prove_equal(lhs, sp.log(theta * (1 - theta)) + 1, LECTURE).status != "proved"
+    assert symbolic.prove_equal(sp.log(theta**2), 2 * sp.log(theta), LECTURE).status != "proved"
+    assert _judge(lhs, sp.log(theta * (1 - theta))).status == "verified"

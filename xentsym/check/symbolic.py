@@ -15,9 +15,10 @@ from sympy.core.function import AppliedUndef
 
 from .. import conditions as cond
 from .. import rules as R
-from ..bound import rename_apart
+from ..bound import rename_apart, replace_free
 from ..functions import unfold_all
 from .calculus import evaluate_derivatives
+from .natural import natural_substitution
 from ..notation import Scope
 
 MAX_CASES = 64  # case splits over finite-valued scalars beyond this are not attempted
@@ -259,7 +260,27 @@ def _divisors(exprs, scope: Scope) -> tuple:
 
 
 def prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> SymbolicResult:
-    """Prove lhs = rhs on the domains, or find that their difference is a nonzero constant."""
+    """Prove lhs = rhs on the domains, or find that their difference is a nonzero constant.
+
+    When that fails, real symbols are restricted to where the left side is defined (as the
+    numeric check samples them) and the proof is tried again; the restriction is then
+    named in the result's assumptions.
+    """
+    found = _prove_equal(lhs, rhs, scope, given)
+    if found.status != "unknown":
+        return found
+    mapping, said = natural_substitution(lhs, scope)
+    if not mapping:
+        return found
+    again = _prove_equal(replace_free(lhs, mapping), replace_free(rhs, mapping), scope, given)
+    if again.status != "proved":
+        return found
+    return SymbolicResult("proved", again.certificate, again.conditions, again.message,
+                          said + again.assumptions)
+
+
+def _prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> SymbolicResult:
+    """prove_equal on the declared domains alone."""
     fixed = _fixed_sizes(given)
     sides = (unfold_all(sp.sympify(lhs)), unfold_all(sp.sympify(rhs)))
     with cond.recording() as used:

@@ -1,0 +1,77 @@
+"""Natural domains: where the earlier side of a step is defined, for real symbols.
+
+The numeric check only counts samples where the earlier side (lhs) is finite and real; the
+symbolic check may then prove a step on that same set. ``log(theta) + log(1 - theta)`` is
+defined (over the reals) exactly for theta in (0, 1), and there it equals
+``log(theta (1 - theta))``. For a real symbol whose every condition in the left side
+(log arguments positive, even-root radicands non-negative) involves it alone, the
+conditions are solved into one interval and the symbol is written as a function of a
+positive dummy that covers the interval, so the ordinary sign proofs see it.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..domains import REAL
+from ..functions import unfold_all
+from ..notation import Scope
+
+
+def _conditions(expr: sp.Expr) -> list:
+    """Relations that must hold wherever ``expr`` is real and defined."""
+    found = []
+    for lg in expr.atoms(sp.log):
+        found.append(lg.args[0] > 0)
+    for pw in expr.atoms(sp.Pow):
+        ex = pw.exp
+        if ex.is_Rational and not ex.is_Integer and ex.q % 2 == 0:
+            found.append(pw.base >= 0)
+    return found
+
+
+def _cover(interval: sp.Interval, t: sp.Dummy) -> sp.Expr | None:
+    """An expression in the positive dummy ``t`` running over the open interval."""
+    a, b = interval.start, interval.end
+    if a.is_finite and b.is_finite and a < b:
+        return a + (b - a) * t / (1 + t)
+    if a.is_finite and b is sp.oo:
+        return a + t
+    if a is -sp.oo and b.is_finite:
+        return b - t
+    return None
+
+
+def _shown(region: sp.Interval) -> str:
+    """(0, 1), [0, oo) ... as a reader writes an interval."""
+    left = "(" if region.left_open or region.start is -sp.oo else "["
+    right = ")" if region.right_open or region.end is sp.oo else "]"
+    return f"{left}{sp.sstr(region.start)}, {sp.sstr(region.end)}{right}"
+
+
+def natural_substitution(lhs: sp.Expr, scope: Scope) -> tuple[dict, tuple]:
+    """{real symbol: its cover by a positive dummy} and a description of each restriction,
+    for the real symbols whose natural domain in ``lhs`` is a proper interval."""
+    lhs = unfold_all(sp.sympify(lhs))
+    conds = _conditions(lhs)
+    mapping, said = {}, []
+    for s in sorted(lhs.free_symbols, key=sp.default_sort_key):
+        decl = scope.lookup(s)
+        if not isinstance(s, sp.Symbol) or decl is None or decl.domain != REAL:
+            continue
+        mine = [c for c in conds if s in c.free_symbols]
+        if not mine or any(c.free_symbols != {s} for c in mine):
+            continue
+        region = sp.S.Reals
+        try:
+            for c in mine:
+                region = region.intersect(
+                    sp.solve_univariate_inequality(c, s, relational=False))
+        except Exception:  # SymPy cannot solve it: no restriction, no proof from it
+            continue
+        if not isinstance(region, sp.Interval):
+            continue
+        cover = _cover(region, sp.Dummy(f"{s.name}_t", positive=True))
+        if cover is not None:
+            mapping[s] = cover
+            said.append(f"{s} in {_shown(region)}, where the left side is defined")
+    return mapping, tuple(said)
