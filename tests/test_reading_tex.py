@@ -69,7 +69,7 @@ def test_a_spaced_number_after_an_argument_is_not_refused():
     assert parse(r"x^2 \, 3") == 3 * x ** 2
 
 
-# --------------------------------------------------------------------------- 2. \log without brackets
+# ----------------------------------------------------------------- 2. \log without brackets
 
 @pytest.mark.parametrize("latex, expected", [
     (r"\log \beta \cdot \beta", sp.log(beta) * beta),
@@ -199,6 +199,18 @@ def steps(doc):
 ])
 def test_equations_separated_by_spacing_or_words_are_two_chains(display):
     assert steps(md(f"$$ {display} $$")) == [(1, 1, "a", "=", "b"), (2, 1, "c", "=", "d")]
+
+
+def test_column_pairs_of_an_align_are_separate_equations():
+    doc = tex("\\begin{align}\n a &= b & c &= d \\\\\n e &= f & g &= h\n\\end{align}\n")
+    assert steps(doc) == [(1, 1, "a", "=", "b"), (2, 1, "c", "=", "d"),
+                          (3, 1, "e", "=", "f"), (4, 1, "g", "=", "h")]
+    assert document_chains(doc)[1].sides[0].line == 2
+    # an empty left column goes on with the chain; eqnarray's &=& is one column set
+    assert steps(md("$$\\begin{aligned} a &= b & &= c \\end{aligned}$$")) == [
+        (1, 1, "a", "=", "b"), (1, 2, "b", "=", "c")]
+    assert steps(tex("\\begin{eqnarray} a &=& b \\\\ &=& c \\end{eqnarray}\n")) == [
+        (1, 1, "a", "=", "b"), (1, 2, "b", "=", "c")]
 
 
 def test_a_worded_row_of_an_aligned_display_is_its_own_chain():

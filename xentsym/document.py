@@ -72,10 +72,7 @@ _BRACKET_CHARS = {"(": ("(", True), ")": ("(", False), "[": ("[", True), "]": ("
 _DROP_WITH_ARGUMENT = frozenset({r"\tag", r"\label", r"\intertext", r"\shortintertext"})
 _DROP = frozenset({r"\nonumber", r"\notag"})
 _ROW_WORDS = frozenset({r"\cr", r"\newline"})
-_SPACING_WORDS = frozenset({r"\quad", r"\qquad", r"\hspace", r"\hskip"})
 _INDENT = frozenset({r"\quad", r"\qquad", r"\hspace", r"\,", r"\;", r"\:", r"\!", "\\ "})
-_NOTE_WORDS = frozenset({r"\text", r"\mbox", r"\textrm", r"\textit", r"\textbf", r"\textsf",
-                         r"\hbox", r"\forall", r"\because", r"\therefore"})
 _OPERATOR_ENDINGS = ("+", "-", r"\cdot", r"\times", r"\pm", r"\mp", r"\div")
 
 _TOKEN = re.compile(r"""
@@ -93,6 +90,7 @@ _BIG = re.compile(r"\\[bB]igg?[lrm]?")
 _CONTINUES = re.compile(
     r"\s*(?:[-+]|\\(?:cdot|times|pm|mp|div|quad|qquad|hspace|hphantom|phantom|kern|mkern|"
     r"hskip|mspace)(?![a-zA-Z])|\\[,;:! ]|~)")
+_PAIRED_COLUMNS = frozenset({"align", "aligned", "alignat", "alignedat", "flalign"})
 _TEXTY = re.compile(r"\\(?:text|mbox|textrm|textit|textbf|textsf|mathrm|hbox|tag|eqref|because"
                     r"|therefore)(?![a-zA-Z])|\(")
 _DELIMITER_BEFORE = re.compile(r"\\(?:right|left|middle|[bB]igg?[lrm]?)\s*$")
@@ -197,7 +195,7 @@ class Display:
 
     @cached_property
     def _analysis(self) -> "_Analysis":
-        return _analyse(self.latex)
+        return _analyse(self.latex, self.kind)
 
     @property
     def problems(self) -> tuple[DocumentProblem, ...]:
@@ -793,7 +791,7 @@ class _Analysis:
                        list[tuple[str, str, str | None, tuple[int, int] | None]]]]
 
 
-def _analyse(latex: str) -> _Analysis:
+def _analyse(latex: str, environment: str = "") -> _Analysis:
     if len(latex) > MAX_SPLIT_CHARS:
         return _Analysis([(0, f"display too long to split into steps ({len(latex)} characters; "
                               f"the limit is {MAX_SPLIT_CHARS})")], latex, latex, [])
@@ -821,7 +819,7 @@ def _analyse(latex: str) -> _Analysis:
     for i in range(n):
         acc += diff[i]
         depth[i] = acc
-    rows, mask, notes = _rows(tokens, depth, closer, neutral)
+    rows, mask, notes = _rows(tokens, depth, closer, neutral, environment)
     with_notes = _blank(latex, mask)
     masked = _blank(with_notes, notes)
     return _Analysis(problems, masked, with_notes, _build_chains(masked, with_notes, rows))
@@ -912,11 +910,15 @@ def _match_groups(t: _Tokens):
     return pairs, neutral, problems
 
 
-def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearray):
-    """Split the top level into rows; mask row breaks, `&`, tags, labels and comments."""
+def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearray,
+          env: str = ""):
+    """Split the top level into rows; mask row breaks, `&`, tags, labels and comments.
+    `env` is the display's environment (align, equation ...), if it is one."""
     mask: list[tuple[int, int]] = []
     rows = []
     row_start, row_toks, amps = 0, [], []
+    envs = [env]
+    paired = False  # whether this row's `&` are in an align-like environment (rl rl ...)
     i = 0
     while i < t.n:
         kind = t.kinds[i]
@@ -936,7 +938,7 @@ def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearr
                         end, nxt = t.ends[j], j + 1
                         break
             mask.append((t.starts[i], end))
-            rows.append((row_start, t.starts[i], row_toks, amps))
+            rows.append((row_start, t.starts[i], row_toks, amps, paired))
             row_start, row_toks, amps = end, [], []
             i = nxt
             continue
@@ -952,6 +954,9 @@ def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearr
                 elif t.names[i].startswith("align") and t.names[i].rstrip("*").endswith("at") \
                         and t.is_char(j, "{") and j in closer:
                     end, nxt = t.ends[closer[j]], closer[j] + 1
+                envs.append(t.names[i])
+            elif len(envs) > 1:
+                envs.pop()
             mask.append((t.starts[i], end))
             i = nxt
             continue
@@ -971,15 +976,16 @@ def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearr
             i += 1
             continue
         if t.is_char(i, "&"):
+            paired = envs[-1].rstrip("*") in _PAIRED_COLUMNS
             amps.append(t.starts[i])
             mask.append((t.starts[i], t.ends[i]))
             i += 1
             continue
         row_toks.append(i)
         i += 1
-    rows.append((row_start, len(t.latex), row_toks, amps))
+    rows.append((row_start, len(t.latex), row_toks, amps, paired))
     out, notes = [], []
-    for row_start, row_end, toks, amps in rows:
+    for row_start, row_end, toks, amps, paired in rows:
         lead = 0  # indentation at the start of a row is layout: blank it
         while lead < len(toks) and (t.text(toks[lead]) in _INDENT or t.text(toks[lead]) == "~"):
             i = toks[lead]
@@ -1006,56 +1012,14 @@ def _rows(t: _Tokens, depth: list[int], closer: dict[int, int], neutral: bytearr
                 rels = [r for r in rels if r[0] < a2]
                 note = (a2, row_end)
                 row_end = a2
-        out.extend(_split_row(t, toks, row_start, row_end, rels, note, notes, closer))
+        # a &= b & c &= d: the `&` between column pairs, unless the pair after it has no
+        # left side (a &= b & &= c goes on)
+        columns = [a for a in (amps[1::2] if paired else [])
+                   if t.latex[a + 1:next((r[0] for r in rels if r[0] > a), a + 1)]
+                   .replace("&", " ").strip()]
+        out.extend(separators.split_row(t, toks, row_start, row_end, rels, note, notes, closer,
+                                           columns))
     return out, mask, notes
-
-
-def _split_row(t: _Tokens, toks, row_start, row_end, rels, note, notes, closer):
-    """One row as segments (start, end, relations, note, fresh, condition): the breaks of
-    :mod:`xentsym.read.separators` start a new chain (fresh), give the steps before them a
-    condition, or start a note that runs to the end of the row (blanked through `notes`)."""
-    segs: list[list] = []
-    cur = [row_start, row_end, [], note, False, None]
-    found = [b for b in separators.breaks(t, toks, closer) if b.start < row_end]
-    for n, b in enumerate(found):
-        nxt = found[n + 1].start if n + 1 < len(found) else row_end
-        after = [r for r in rels if b.end <= r[0] < nxt]
-        if not after:
-            if not b.has_words:
-                if cur is None:  # `, i = 1, \dots, n`: the condition runs on
-                    notes.append((b.start, nxt))
-                    segs[-1][5] = (segs[-1][5][0], nxt)
-                    if segs[-1][3] and segs[-1][3][1] == b.start:
-                        segs[-1][3] = (segs[-1][3][0], nxt)
-                continue
-            notes.append((b.start, row_end))
-            target = cur if cur is not None else segs[-1]
-            target[3] = target[3] or (b.start, row_end)
-            if cur is not None:
-                cur[1] = b.start
-            break
-        if b.condition and (cur is None or any(r[0] < b.start for r in rels
-                                               if r[0] >= cur[0]) or not segs):
-            notes.append((b.start, nxt))
-            target = cur if cur is not None else segs[-1]
-            if cur is not None:
-                cur[1] = b.start
-                segs.append(cur)
-                cur = None
-            old = target[5]
-            target[5] = (old[0] if old else b.end, nxt)
-            target[3] = target[3] or (b.start, nxt)
-            continue
-        notes.append((b.start, b.end))
-        if cur is not None:
-            cur[1] = b.start
-            segs.append(cur)
-        cur = [b.end, row_end, [], None, True, None]
-    if cur is not None:
-        segs.append(cur)
-    for seg in segs:
-        seg[2] = [r for r in rels if seg[0] <= r[0] < seg[1]]
-    return [tuple(seg) for seg in segs]
 
 
 def _relations(t: _Tokens, toks: list[int], neutral: bytearray, closer: dict[int, int]):

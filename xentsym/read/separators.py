@@ -9,6 +9,7 @@ top-level spacing (``\quad``, ``\qquad``, ``\hspace{..}``), words (``\text{..}``
   a relation: the relation is the CONDITION of the steps before it in the row;
 * any other break followed by a relation (``\qquad``, ``, \quad``, ``\text{and}``,
   ``\text{ so }``, ``\text{where}``): the rest is a NEW chain;
+* in an align, the ``&`` between column pairs (``a &= b & c &= d``) starts a new chain;
 * a break with words and no relation after it: a note that runs to the end of the row
   (``\quad \text{(log rule)}``); a break of spacing or a comma alone, with no relation
   after it, is not a break (``a = b \quad c`` keeps its side as written).
@@ -104,6 +105,21 @@ def breaks(t, toks: list[int], closer: dict[int, int]) -> list[Break]:
     return out
 
 
+def column_breaks(t, toks: list[int], columns: list[int], found: list[Break]) -> list[Break]:
+    """The `&` at `columns` (offsets) that separate the column pairs of an align row
+    (``a &= b & c &= d`` prints two equations side by side) as breaks that start a new
+    chain, unless a break run already starts there (``& \\qquad c &= d``)."""
+    out = []
+    for amp in columns:
+        if any(b.start <= amp + 1 and b.end >= amp for b in found):
+            continue
+        after = next((j for j, i in enumerate(toks) if t.starts[i] > amp), None)
+        if after is not None and _starts_run(t, toks, after):
+            continue
+        out.append(Break(amp, amp + 1, "", True, False))
+    return out
+
+
 def _starts_run(t, toks: list[int], j: int) -> bool:
     i = toks[j]
     text, kind = t.text(i), t.kinds[i]
@@ -112,3 +128,57 @@ def _starts_run(t, toks: list[int], j: int) -> bool:
     if kind == "word" and text in WORDS:
         return True
     return kind == "char" and text == ","
+
+
+def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
+    """One row as segments (start, end, relations, note, fresh, condition): the breaks of
+    :func:`breaks` (and the `&` in `columns` that separate column pairs of an align) start
+    a new chain (fresh), give the steps before them a condition, or start a note that runs
+    to the end of the row (blanked through `notes`).
+
+    `rels` are the row's relations (start, end, normalised, note); `note` is the range of an
+    `&&` column note already found; ranges are offsets into the display's latex."""
+    segs: list[list] = []
+    cur = [row_start, row_end, [], note, False, None]
+    found = breaks(t, toks, closer)
+    found += column_breaks(t, toks, columns, found)
+    found = sorted((b for b in found if b.start < row_end), key=lambda b: b.start)
+    for n, b in enumerate(found):
+        nxt = found[n + 1].start if n + 1 < len(found) else row_end
+        after = [r for r in rels if b.end <= r[0] < nxt]
+        if not after:
+            if not b.has_words:
+                if cur is None:  # `, i = 1, \dots, n`: the condition runs on
+                    notes.append((b.start, nxt))
+                    segs[-1][5] = (segs[-1][5][0], nxt)
+                    if segs[-1][3] and segs[-1][3][1] == b.start:
+                        segs[-1][3] = (segs[-1][3][0], nxt)
+                continue
+            notes.append((b.start, row_end))
+            target = cur if cur is not None else segs[-1]
+            target[3] = target[3] or (b.start, row_end)
+            if cur is not None:
+                cur[1] = b.start
+            break
+        if b.condition and (cur is None or any(r[0] < b.start for r in rels
+                                               if r[0] >= cur[0]) or not segs):
+            notes.append((b.start, nxt))
+            target = cur if cur is not None else segs[-1]
+            if cur is not None:
+                cur[1] = b.start
+                segs.append(cur)
+                cur = None
+            old = target[5]
+            target[5] = (old[0] if old else b.end, nxt)
+            target[3] = target[3] or (b.start, nxt)
+            continue
+        notes.append((b.start, b.end))
+        if cur is not None:
+            cur[1] = b.start
+            segs.append(cur)
+        cur = [b.end, row_end, [], None, True, None]
+    if cur is not None:
+        segs.append(cur)
+    for seg in segs:
+        seg[2] = [r for r in rels if seg[0] <= r[0] < seg[1]]
+    return [tuple(seg) for seg in segs]
