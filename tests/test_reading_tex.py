@@ -23,6 +23,16 @@ def fn(name: str):
     return sp.Function(name, real=True)
 
 
+def _plain(e):
+    """``e`` with every symbol replaced by a bare symbol of the same name: readings are
+    compared by structure and names, not by the domains a scope gives the names later."""
+    return e.replace(lambda t: isinstance(t, sp.Symbol), lambda t: sp.Symbol(t.name))
+
+
+def same(got, expected) -> bool:
+    return _plain(got) == _plain(expected)
+
+
 a, b, c, d, s, z, w = (real(v) for v in "abcdszw")
 x, beta, N = nt.x, nt.beta, nt.N
 
@@ -47,7 +57,7 @@ x, beta, N = nt.x, nt.beta, nt.N
     (r"\log_28", sp.log(8, 2)),
 ])
 def test_an_argument_without_braces_is_one_token(latex, expected):
-    assert parse(latex) == expected
+    assert same(parse(latex), expected)
 
 
 def test_digits_with_a_space_are_one_number_as_typeset():
@@ -65,8 +75,8 @@ def test_numbers_separated_by_spacing_are_refused_with_a_location(latex):
 
 
 def test_a_spaced_number_after_an_argument_is_not_refused():
-    assert parse(r"\frac12\,3") == sp.Rational(3, 2)
-    assert parse(r"x^2 \, 3") == 3 * x ** 2
+    assert same(parse(r"\frac12\,3"), sp.Rational(3, 2))
+    assert same(parse(r"x^2 \, 3"), 3 * x ** 2)
 
 
 # ----------------------------------------------------------------- 2. \log without brackets
@@ -83,23 +93,26 @@ def test_a_spaced_number_after_an_argument_is_not_refused():
     (r"\log_{2} a \cdot b", sp.log(a, 2) * b),
     (r"\exp a \cdot b", sp.exp(a) * b),
     (r"\log \hat{y}^{(i)}", sp.log(nt.yhat[nt.i])),
+    (r"\log^2 a \cdot b", sp.log(a) ** 2 * b),
+    (r"\log^{2}(a) b", sp.log(a) ** 2 * b),
+    (r"\log_2^2 8", sp.log(8, 2) ** 2),
 ])
 def test_log_takes_the_factors_side_by_side_up_to_an_operator(latex, expected):
-    assert parse(latex) == expected
+    assert same(parse(latex), expected)
 
 
 def test_log_is_not_read_as_the_log_of_the_whole_product_across_cdot():
-    assert parse(r"\log \beta \cdot \beta") != sp.log(beta ** 2)
+    assert not same(parse(r"\log \beta \cdot \beta"), sp.log(beta ** 2))
 
 
 def test_lecture_likelihood_log_takes_the_whole_product_with_a_warning():
     latex = (r"\log p_{\theta}(Y = 1 | x_i)^{y_i} (1 - p_{\theta}(Y = 1 | x_i))^{1-y_i}")
     value, warnings = parse_with_warnings(latex)
     pt, y = nt.p_theta[nt.i], nt.y[nt.i]
-    assert value == sp.log(pt ** y * (1 - pt) ** (1 - y))
+    assert same(value, sp.log(pt ** y * (1 - pt) ** (1 - y)))
     latex = r"\log (a)^{b} c"
     value, warnings = parse_with_warnings(latex)
-    assert value == sp.log(a ** b * c)
+    assert same(value, sp.log(a ** b * c))
     assert any("logarithm of the power" in w.message for w in warnings)
 
 
@@ -125,11 +138,12 @@ def test_log_without_an_argument_is_refused():
     (r"\operatorname{E}[a]", fn("E")(a)),
     (r"\mathrm{Var}[a]", fn("Var")(a)),
     (r"s[a]", fn("s")(a)),
+    (r"\mathcal{N}(a, b)", fn(r"\mathcal{N}")(a, b)),
 ])
 def test_a_name_applied_to_a_bracket_is_a_function(latex, expected):
     value = parse(latex)
     assert isinstance(value, AppliedUndef)
-    assert value == expected
+    assert same(value, expected)
 
 
 @pytest.mark.parametrize("latex, expected", [
@@ -143,18 +157,18 @@ def test_a_name_applied_to_a_bracket_is_a_function(latex, expected):
     (r"s[a + 1]", s * (a + 1)),
 ])
 def test_a_bracket_with_operators_stays_a_product(latex, expected):
-    assert parse(latex) == expected
+    assert same(parse(latex), expected)
 
 
 def test_the_lectures_applications_keep_their_readings():
     from xentsym.functions import CrossEntropy, InformationContent, Sigmoid
-    assert parse(r"p(x_i)") == nt.p[nt.i]
-    assert parse(r"H(p,q)") == CrossEntropy(nt.p, nt.q)
-    assert parse(r"I(x_0)") == InformationContent(nt.p_event)
-    assert parse(r"\sigma(z)") == Sigmoid(z)
-    assert parse(r"f(x)") == fn("f")(x)
-    assert parse(r"J(w)") == fn("J")(w)
-    assert parse(r"P(Y | \beta)") == fn("P")(nt.Y, beta)
+    assert same(parse(r"p(x_i)"), nt.p[nt.i])
+    assert same(parse(r"H(p,q)"), CrossEntropy(nt.p, nt.q))
+    assert same(parse(r"I(x_0)"), InformationContent(nt.p_event))
+    assert same(parse(r"\sigma(z)"), Sigmoid(z))
+    assert same(parse(r"f(x)"), fn("f")(x))
+    assert same(parse(r"J(w)"), fn("J")(w))
+    assert same(parse(r"P(Y | \beta)"), fn("P")(nt.Y, beta))
 
 
 def test_an_optimiser_word_is_not_a_function():
@@ -196,6 +210,8 @@ def steps(doc):
     r"a = b \text{ hence } c = d",
     r"a = b \hspace{1cm} c = d",
     r"a = b \therefore c = d",
+    r"a = b; c = d",
+    r"a = b; \quad c = d",
 ])
 def test_equations_separated_by_spacing_or_words_are_two_chains(display):
     assert steps(md(f"$$ {display} $$")) == [(1, 1, "a", "=", "b"), (2, 1, "c", "=", "d")]
@@ -216,6 +232,12 @@ def test_column_pairs_of_an_align_are_separate_equations():
 def test_a_worded_row_of_an_aligned_display_is_its_own_chain():
     doc = md("$$\\begin{aligned} a &= x \\\\ & \\text{so } \\beta^2 = \\beta \\end{aligned}$$")
     assert steps(doc) == [(1, 1, "a", "=", "x"), (2, 1, r"\beta^2", "=", r"\beta")]
+
+
+def test_a_quantifier_after_a_step_is_a_note():
+    (chain,) = document_chains(md(r"$$ a_i = b_i \quad \forall i $$"))
+    assert [squash(s.text) for s in chain.sides] == ["a_i", "b_i"]
+    assert chain.notes == (r"\forall i",) and chain.steps[0].condition is None
 
 
 def test_a_justification_column_stays_a_note():
@@ -252,6 +274,8 @@ def test_separated_equations_in_latex_and_the_where_clause():
     (r"f(x) = 1 - x \text{ for } x = 0", "x = 0"),
     (r"f(x) = 1 - x, \text{when } y_i = 1", "y_i = 1"),
     (r"f(x) = 1 - x, x = 0", "x = 0"),
+    (r"f(x) = 1 - x \quad \text{s.t. } x = 0", "x = 0"),
+    (r"f(x) = 1 - x \quad \text{such that } x = 0", "x = 0"),
     (r"f(x) = 1 - x \qquad (\text{if}\ x = 0)", None),  # in brackets: a remark, not read
 ])
 def test_a_condition_after_a_step_is_the_steps_condition(display, condition):
@@ -295,7 +319,7 @@ def test_cases_keep_their_conditions_inside_the_side():
     (step,) = document_chains(doc)[0].steps
     assert step.condition is None
     x0 = nt.x
-    assert parse(step.rhs.text) == sp.Piecewise((1, sp.Eq(x0, 0)), (2, True))
+    assert same(parse(step.rhs.text), sp.Piecewise((1, sp.Eq(x0, 0)), (2, True)))
 
 
 # --------------------------------------------------------------------------- 8. definitions
@@ -304,12 +328,13 @@ def test_cases_keep_their_conditions_inside_the_side():
     r"\coloneqq", r"\triangleq", r"\defeq", ":=", "=:", r"\equiv", r"\eqqcolon",
     r"\stackrel{\text{def}}{=}", r"\overset{\text{def}}{=}", r"\overset{def}{=}",
     r"\stackrel{\mathrm{def}}{=}", r"\overset{\scriptscriptstyle\text{def}}{=}",
+    r"\overset{\Delta}{=}",
 ])
 def test_definition_relations_normalise_to_colon_equals(relation):
     (step,) = document_chains(md(f"$$ J(w) {relation} w^2 $$"))[0].steps
     assert step.relation == ":="
     assert squash(step.lhs.text) == "J(w)" and squash(step.rhs.text) == "w^2"
-    assert parse(step.lhs.text) == fn("J")(w) and parse(step.rhs.text) == w ** 2
+    assert same(parse(step.lhs.text), fn("J")(w)) and same(parse(step.rhs.text), w ** 2)
 
 
 @pytest.mark.parametrize("relation", [r"\approx", r"\simeq", r"\sim", r"\overset{(a)}{=}",

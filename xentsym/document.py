@@ -83,7 +83,7 @@ _TOKEN = re.compile(r"""
   | (?P<sym>\\.)
   | (?P<space>\s+)
   | (?P<comment>%[^\n]*)
-  | (?P<plain>[^\\{}&%\s=<>()\[\]:,]+)
+  | (?P<plain>[^\\{}&%\s=<>()\[\]:,;]+)
   | (?P<char>.)
 """, re.X | re.S)
 _BIG = re.compile(r"\\[bB]igg?[lrm]?")

@@ -32,8 +32,9 @@ Reading choices of the lecture (each one a documented rule, not a guess)
   ``\frac{1}{2} 3``, ``\sqrt 12`` is ``\sqrt{1} 2``, ``x^12`` is ``x^{1} 2``); digits
   separated by spaces are one number, as TeX prints them (``1 0`` is 10), and two numbers
   separated only by spacing (``1\,000``, ``1~0``) are refused (:mod:`xentsym.read.arguments`).
-* ``\log`` (and ``\exp``) without brackets takes the factors written side by side after it,
-  up to ``\cdot``, ``\times``, ``*``, ``/``, a binary ``+``/``-`` or the next ``\log``:
+* ``\log^{2} x`` is ``(\log x)^2``. ``\log`` (and ``\exp``) without brackets takes the
+  factors written side by side after it, up to ``\cdot``, ``\times``, ``*``, ``/``, a
+  binary ``+``/``-`` or the next ``\log``:
   ``\log a^{b} c^{d}`` is ``log(a^b c^d)`` but ``\log \beta \cdot \beta`` is
   ``log(beta) beta``; ``\log (a)^{b} c`` is read as ``\log\left((a)^{b} c\right)``, as the
   lecture's likelihood derivation means it (a warning says so).
@@ -970,20 +971,27 @@ class _Reader:
             base_nodes = _arg_nodes(nodes, j + 1, r"\log_", node.start)
             base = self.expression(base_nodes, ctx, node.start)
             j += 2
+        power = None  # \log^{2} x is (\log x)^2
+        if j < n and _is_char(nodes[j], "^"):
+            power = self.expression(_arg_nodes(nodes, j + 1, r"\log^", node.start), ctx,
+                                    node.start)
+            j += 2
+
+        def log_of(inner):
+            value = sp.log(inner) if base is None else sp.log(inner, base)
+            return value if power is None else _checked_pow(value, power, node.start)
         while j < n and _is_macro(nodes[j], *SPACING):
             j += 1
         if j < n and _is_paren(nodes[j]):
             g = nodes[j]
             if not (j + 1 < n and _is_char(nodes[j + 1], "^")):
-                inner = self.expression(g.children, ctx, g.start + 1)
-                hold(sp.log(inner) if base is None else sp.log(inner, base), node.start)
+                hold(log_of(self.expression(g.children, ctx, g.start + 1)), node.start)
                 return j + 1
             self.warnings.append((
                 r"read \log (a)^{b} as \log\left((a)^{b}\right), the logarithm of the power",
                 node.start))
         end = self._operand_end(nodes, j, node)
-        inner = self.term(nodes[j:end], ctx)
-        hold(sp.log(inner) if base is None else sp.log(inner, base), node.start)
+        hold(log_of(self.term(nodes[j:end], ctx)), node.start)
         return end
 
     def _operand_end(self, nodes: list, j: int, op: Tok) -> int:
@@ -1163,7 +1171,8 @@ class _Reader:
             return True
         if isinstance(SCALARS.get(name), sp.NumberSymbol) or SCALARS.get(name) is sp.E:
             return False
-        single = len(name) == 1 or name in GREEK or head.text in ACCENTS
+        single = (len(name) == 1 or name in GREEK or head.text in ACCENTS
+                  or name.startswith(r"\mathcal{"))
         return single and holds_only_names(
             group.children, _starts_name,
             lambda node: self._sup_index_items(node, _Ctx()) is not None,

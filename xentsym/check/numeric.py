@@ -334,8 +334,10 @@ def _pointwise(lhs, rhs, scope, samples, seed, float_ok, precise_ok) -> NumericR
                 if found == "unusable":
                     run.count(-1, -1)
                 elif found == "real":
-                    return run.result("failed", _witness(env, row, lhs=left[row],
-                                                         rhs=right[row]))
+                    witness = _witness(env, row, lhs=left[row], rhs=right[row])
+                    if not finite:  # float64 overflowed or failed: say what is true
+                        witness.update(run.audit.shown())
+                    return run.result("failed", witness)
     except Exception as exc:  # cannot sample or evaluate: no witness, not a refutation
         return _cannot(run, exc)
     return run.verdict()

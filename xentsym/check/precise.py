@@ -202,6 +202,15 @@ class Audit:
         self.checked = 0
         self.explained = 0  # float disagreements shown to be rounding
         self.unsettled = 0  # float disagreements left unchecked (budget spent)
+        self.last = None  # the high-precision values of the last sample confirmed
+
+    def shown(self) -> dict:
+        """The last confirmed values as text ("undefined" for NaN or complex), for a
+        witness whose float64 values are not finite."""
+        if self.last is None:
+            return {}
+        return {f"{side}_precise": "undefined" if v is UNDEFINED else mpmath.nstr(v, 17)
+                for side, v in zip(("lhs", "rhs"), self.last)}
 
     def batch(self, remaining: int) -> None:
         """Start a batch; ``remaining`` batches (this one included) share what is left."""
@@ -237,12 +246,14 @@ class Audit:
         stands (there is no better evidence); an undefined float64 side does not, as it
         may be an overflow.
         """
+        self.last = None
         try:
             for dps in (PRECISE_DPS, 2 * PRECISE_DPS):
                 left = self.value(lhs, env, row, dps)
                 if left is UNDEFINED or mpmath.isinf(left):
                     return "unusable"
-                if agree(left, self.value(rhs, env, row, dps)):
+                self.last = (left, self.value(rhs, env, row, dps))
+                if agree(*self.last):
                     self.explained += 1
                     return "rounding"
         except OutOfBudget:

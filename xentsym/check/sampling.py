@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -34,6 +35,12 @@ class Variables:
     indices: tuple = ()  # Symbol used as a subscript (or of the Index domain): 1, 2, ...
 
 
+@lru_cache(maxsize=1024)
+def _ready(expr: sp.Expr) -> sp.Expr:
+    """Definitions unfolded and indices renamed apart (cached: every batch asks again)."""
+    return rename_apart(unfold_all(expr))
+
+
 def _subscripts(exprs) -> set:
     """Symbols that appear bare as a subscript of a family (x[i])."""
     return {ix for e in exprs for entry in e.atoms(sp.Indexed) for ix in entry.indices
@@ -49,7 +56,7 @@ def _is_index(s: sp.Symbol, decl, subscripts: set) -> bool:
 def variables(exprs, scope: Scope) -> Variables:
     """Collect what has to be sampled to evaluate all of ``exprs``."""
     families, scalars, sizes, indices = set(), set(), set(), set()
-    exprs = [rename_apart(unfold_all(e)) for e in exprs]
+    exprs = [_ready(e) for e in exprs]
     present = set().union(*[e.free_symbols for e in exprs])
     subscripts = _subscripts(exprs) & present
     for expr in exprs:
@@ -136,7 +143,7 @@ def index_extents(exprs, sizes: dict) -> dict:
             walk(a, ranges)
 
     for e in exprs:
-        walk(rename_apart(unfold_all(e)), {})
+        walk(_ready(e), {})
     return found
 
 
@@ -178,7 +185,7 @@ def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
         decl = scope.require(fam)
         shape = (count,) + _axis_lengths(fam, decl, sizes, extents)
         env.families[fam] = decl.domain.sample(rng, shape)
-    bounds = _index_bounds(vs, env, [rename_apart(unfold_all(e)) for e in exprs])
+    bounds = _index_bounds(vs, env, [_ready(e) for e in exprs]) if vs.indices else {}
     for s in vs.indices:
         top = bounds.get(s, INDEX.bound)
         env.scalars[s] = rng.integers(1, top + 1, size=count).astype(float)

@@ -3,10 +3,11 @@ r"""Where one row of a display holds more than one equation, or a condition.
 TeX prints ``a = b \qquad c = d`` as two equations side by side, and ``f(x) = 1 - x
 \quad \text{if } x = 1`` as one equation with its condition. A *break* is a run of
 top-level spacing (``\quad``, ``\qquad``, ``\hspace{..}``), words (``\text{..}``,
-``\mbox{..}``), commas and ``\because``/``\therefore`` between two parts of a row:
+``\mbox{..}``), commas, semicolons and ``\because``/``\therefore``/``\forall`` between two
+parts of a row:
 
-* words that open a condition (``if``, ``for``, ``when`` ...), or a bare comma, followed by
-  a relation: the relation is the CONDITION of the steps before it in the row;
+* words that open a condition (``if``, ``for``, ``when``, ``s.t.`` ...), or a bare comma,
+  followed by a relation: the relation is the CONDITION of the steps before it in the row;
 * any other break followed by a relation (``\qquad``, ``, \quad``, ``\text{and}``,
   ``\text{ so }``, ``\text{where}``): the rest is a NEW chain;
 * in an align, the ``&`` between column pairs (``a &= b & c &= d``) starts a new chain;
@@ -28,7 +29,8 @@ SPACING = frozenset({r"\quad", r"\qquad", r"\hspace", r"\hskip", r"\enspace", r"
 SMALL_SPACING = frozenset({r"\,", r"\;", r"\:", r"\!", "\\ ", "~", r"\>"})
 WORDS = frozenset({r"\text", r"\mbox", r"\textrm", r"\textit", r"\textbf", r"\textsf",
                    r"\hbox", r"\textnormal"})
-LOGIC_WORDS = {r"\because": "because", r"\therefore": "therefore"}
+LOGIC_WORDS = {r"\because": "because", r"\therefore": "therefore", r"\forall": "for all"}
+CONDITION_OPENERS = ("s.t.", "st.", "such that", "subject to")
 _BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1, r"\{": 1, r"\}": -1, r"\langle": 1,
              r"\rangle": -1, r"\lvert": 1, r"\rvert": -1, r"\lVert": 1, r"\rVert": -1}
 
@@ -39,14 +41,15 @@ class Break:
     end: int  # offset after its last character
     words: str  # the words of its \text{..} pieces, lower case ("" if none)
     spaced: bool  # holds \quad-like spacing
-    comma: bool  # holds a comma
+    comma: bool  # holds a comma (a semicolon counts as spacing: it separates equations)
 
     @property
     def condition(self) -> bool:
         """Whether the words open a condition (``\\text{if }``), or it is a bare comma."""
         first = re.findall(r"[a-z]+", self.words)
         if first:
-            return first[0] in CONDITION_WORDS
+            return first[0] in CONDITION_WORDS or self.words.strip().startswith(
+                CONDITION_OPENERS)
         return self.comma and not self.spaced
 
     @property
@@ -94,6 +97,9 @@ def breaks(t, toks: list[int], closer: dict[int, int]) -> list[Break]:
                 elif kind == "char" and text == ",":
                     comma = True
                     end = t.ends[i]
+                elif kind == "char" and text == ";":
+                    spaced = True
+                    end = t.ends[i]
                 else:
                     break
                 j += 1
@@ -127,7 +133,7 @@ def _starts_run(t, toks: list[int], j: int) -> bool:
         return True
     if kind == "word" and text in WORDS:
         return True
-    return kind == "char" and text == ","
+    return kind == "char" and text in ",;"
 
 
 def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
