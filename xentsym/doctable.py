@@ -117,7 +117,8 @@ class DocTable:
         for fam in expr.atoms(sp.IndexedBase):  # also the arguments of H(p), D_KL(p||q)
             label = fam.label
             dom = self.meaning(str(label), True).domain
-            swap[fam] = sp.IndexedBase(sp.Symbol(str(label), real=True), **dom.assumptions)
+            # A plain label: a scalar of the same name (a real Symbol) stays another object.
+            swap[fam] = sp.IndexedBase(str(label), **dom.assumptions)
         labels = {f.label for f in swap}
         for s in expr.free_symbols:
             if not isinstance(s, sp.Symbol) or s in labels or \

@@ -44,18 +44,20 @@ class Scope:
         found = self._table.get(atom)
         if found is None and isinstance(atom, sp.IndexedBase):
             # SymPy rebuilds an IndexedBase without its assumptions (doit, subs): match the label.
-            found = self._by_label().get(atom.label)
+            found = self._by_label().get(str(atom.label))
         return found
 
     def _by_label(self) -> dict:
-        return {d.obj.label: d for d in self._table.values() if isinstance(d.obj, sp.IndexedBase)}
+        # Keyed by the label's name: the reader's families carry plain labels.
+        return {str(d.obj.label): d for d in self._table.values()
+                if isinstance(d.obj, sp.IndexedBase)}
 
     def canonical(self, expr: sp.Expr) -> sp.Expr:
         """``expr`` with every indexed family replaced by the declared object of that label."""
         labels = self._by_label()
         swap = {}
         for ix in expr.atoms(sp.Indexed):
-            decl = labels.get(ix.base.label)
+            decl = labels.get(str(ix.base.label))
             if decl is not None and ix.base != decl.obj:
                 swap[ix.base] = decl.obj
         return expr.xreplace(swap) if swap else expr
