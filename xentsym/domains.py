@@ -21,8 +21,16 @@ class Domain:
     axis_rule: str | None = None  # "simplex" or "onehot": a constraint along the last index axis
 
     def sample(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-        """Draw values of this domain with the given array shape."""
-        return rng.normal(0.0, 3.0, size=shape)
+        """Draw values of this domain with the given array shape.
+
+        Mostly moderate values, a quarter of tiny to large magnitudes (1e-3 .. 1e2, both
+        signs): the numeric check keeps only the samples where the left side is defined,
+        so a natural domain that is narrow or far from 0 must still be hit.
+        """
+        moderate = rng.normal(0.0, 3.0, size=shape)
+        sign = np.where(rng.random(size=shape) < 0.5, -1.0, 1.0)
+        wide = sign * 10.0 ** rng.uniform(-3.0, 2.0, size=shape)
+        return np.where(rng.random(size=shape) < 0.75, moderate, wide)
 
     def parametrise(self, t: sp.Dummy) -> sp.Expr | None:
         """An expression in a positive dummy covering the domain, or None (sign unknown)."""

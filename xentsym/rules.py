@@ -213,7 +213,7 @@ def distribute(expr: sp.Expr) -> sp.Expr:
     return sp.expand_mul(expr, deep=True)
 
 
-EXPAND_SIZE = 200_000  # nodes the written-out form of one finite sum may have
+EXPAND_SIZE = 20_000  # nodes the written-out form of one finite sum may have
 
 
 def _size(expr: sp.Expr, cap: int) -> int:
