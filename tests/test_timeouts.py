@@ -67,7 +67,11 @@ def test_pathological_step_times_out_within_the_budget(worker, name):
     result = check_step(step, SCOPE, Options(samples=200, timeout=BUDGET), worker)
     elapsed = time.monotonic() - started
     assert elapsed < BUDGET + SLACK, f"{name} took {elapsed:.1f} s"
-    assert result.symbolic.status == "timeout", result.symbolic
+    # The normal form no longer writes out a sum past rules.EXPAND_SIZE nodes (the 9000
+    # powers among them), so that case gives up at once ("unknown") instead of timing
+    # out; either way no verdict, within the budget.
+    allowed = ("timeout", "unknown") if name == "sum-of-9000-powers" else ("timeout",)
+    assert result.symbolic.status in allowed, result.symbolic
     assert result.status == "unproven", (result.numeric, result.symbolic)
 
 
