@@ -308,9 +308,22 @@ def test_a_condition_on_a_row_of_its_own_applies_to_the_step_above():
     assert squash(step.condition.text) == "x = 1"
 
 
-def test_a_condition_that_runs_on_is_kept_whole_not_cut():
-    (step,) = document_chains(md(r"$$ a_i = b_i, i = 1, \dots, n $$"))[0].steps
-    assert squash(step.condition.text) == r"i = 1, \dots, n"
+def test_a_range_over_an_index_is_a_note_not_a_restriction():
+    for display in (r"a_i = b_i, i = 1, \dots, n",
+                    r"a_i = b_i \quad \text{for } i = 1, \ldots, n"):
+        (step,) = document_chains(md(f"$$ {display} $$"))[0].steps
+        assert squash(step.rhs.text) == "b_i"
+        assert step.condition is None and "i = 1, " in step.note
+
+
+def test_joined_conditions_are_kept_whole_not_cut():
+    (chain,) = document_chains(md(r"$$ f = 0 \quad \text{if } x = 0 \text{ and } y = 1 $$"))
+    (step,) = chain.steps
+    assert squash(step.condition.text) == r"x = 0 \text{ and } y = 1"
+    (first, second) = document_chains(md(r"$$ f = 0 \quad \text{if } x = 0 \quad \text{so} "
+                                          r"\quad y = 1 $$"))
+    assert squash(first.steps[0].condition.text) == "x = 0"
+    assert [squash(s.text) for s in second.sides] == ["y", "1"]
 
 
 def test_cases_keep_their_conditions_inside_the_side():

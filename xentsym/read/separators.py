@@ -11,6 +11,9 @@ parts of a row:
 * any other break followed by a relation (``\qquad``, ``, \quad``, ``\text{and}``,
   ``\text{ so }``, ``\text{where}``): the rest is a NEW chain;
 * in an align, the ``&`` between column pairs (``a &= b & c &= d``) starts a new chain;
+* after a condition, ``\text{ and }`` / ``\text{ or }`` and a relation continue the
+  condition (which the checker then has to read whole); a condition that ranges over an
+  index (``\text{for } i = 1, \dots, N``) restricts nothing and stays a note;
 * a break with words and no relation after it: a note that runs to the end of the row
   (``\quad \text{(log rule)}``); a break of spacing or a comma alone, with no relation
   after it, is not a break (``a = b \quad c`` keeps its side as written).
@@ -31,6 +34,7 @@ WORDS = frozenset({r"\text", r"\mbox", r"\textrm", r"\textit", r"\textbf", r"\te
                    r"\hbox", r"\textnormal"})
 LOGIC_WORDS = {r"\because": "because", r"\therefore": "therefore", r"\forall": "for all"}
 CONDITION_OPENERS = ("s.t.", "st.", "such that", "subject to")
+_RANGE = re.compile(r"\\[lc]?dots(?![a-zA-Z])|\\dotsc|\.\.\.")
 _BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1, r"\{": 1, r"\}": -1, r"\langle": 1,
              r"\rangle": -1, r"\lvert": 1, r"\rvert": -1, r"\lVert": 1, r"\rVert": -1}
 
@@ -51,6 +55,11 @@ class Break:
             return first[0] in CONDITION_WORDS or self.words.strip().startswith(
                 CONDITION_OPENERS)
         return self.comma and not self.spaced
+
+    @property
+    def joins(self) -> bool:
+        """Whether the words join two conditions (``\\text{ and }``, ``\\text{ or }``)."""
+        return self.words.split()[:1] in (["and"], ["or"])
 
     @property
     def has_words(self) -> bool:
@@ -152,13 +161,15 @@ def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
     for n, b in enumerate(found):
         nxt = found[n + 1].start if n + 1 < len(found) else row_end
         after = [r for r in rels if b.end <= r[0] < nxt]
+        if cur is None and (not after and not b.has_words or after and b.joins):
+            # `, i = 1, \dots, n` or `\text{ and } y = 2`: the condition runs on
+            notes.append((b.start, nxt))
+            segs[-1][5] = (segs[-1][5][0], nxt)
+            if segs[-1][3] and segs[-1][3][1] == b.start:
+                segs[-1][3] = (segs[-1][3][0], nxt)
+            continue
         if not after:
             if not b.has_words:
-                if cur is None:  # `, i = 1, \dots, n`: the condition runs on
-                    notes.append((b.start, nxt))
-                    segs[-1][5] = (segs[-1][5][0], nxt)
-                    if segs[-1][3] and segs[-1][3][1] == b.start:
-                        segs[-1][3] = (segs[-1][3][0], nxt)
                 continue
             notes.append((b.start, row_end))
             target = cur if cur is not None else segs[-1]
@@ -187,4 +198,6 @@ def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
         segs.append(cur)
     for seg in segs:
         seg[2] = [r for r in rels if seg[0] <= r[0] < seg[1]]
+        if seg[5] is not None and _RANGE.search(t.latex, seg[5][0], seg[5][1]):
+            seg[5] = None  # `for i = 1, \dots, N` ranges over an index: a note, no restriction
     return [tuple(seg) for seg in segs]
