@@ -294,6 +294,7 @@ class _Run:
 
 
 def _witness(env, row, **values) -> dict:
+    """The sample's values and both sides, as JSON data."""
     return {"values": describe(env, row), **{k: float(v) for k, v in values.items()}}
 
 
@@ -311,6 +312,7 @@ def _cannot(run: _Run | None, exc: Exception) -> NumericResult:
 
 
 def _pointwise(lhs, rhs, scope, samples, seed, float_ok, precise_ok) -> NumericResult:
+    """Check ``float_ok`` on every usable sample; confirm a failure with ``precise_ok``."""
     run = None
     try:
         lhs, rhs = _prepare(lhs), _prepare(rhs)

@@ -233,6 +233,7 @@ class Audit:
         return value
 
     def _charge(self, terms: int) -> None:
+        """Take ``terms`` summand evaluations from the batch's share and the whole budget."""
         cost = max(1, terms)  # an evaluation without sums still counts
         self.share -= cost
         self.left = max(0, self.left - cost)

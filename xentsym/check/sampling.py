@@ -48,6 +48,8 @@ def _subscripts(exprs) -> set:
 
 
 def _is_index(s: sp.Symbol, decl, subscripts: set) -> bool:
+    """An index: declared INDEX, undeclared but a positive integer, or a real used as a
+    subscript (a document's x_i)."""
     if decl is None:
         return bool(s.is_integer) and bool(s.is_positive)
     return decl.domain == INDEX or (s in subscripts and decl.domain == REAL)
