@@ -74,6 +74,22 @@ def test_numbers_separated_by_spacing_are_refused_with_a_location(latex):
     assert "side by side" in info.value.message
 
 
+@pytest.mark.parametrize("latex, what", [
+    (r"a^b^c", "double superscript"), (r"a^{b}^{c}", "double superscript"),
+    (r"y^{(i)}^2", "double superscript"), (r"x_i_j", "double subscript"),
+])
+def test_a_double_script_is_refused_as_tex_refuses_it(latex, what):
+    with pytest.raises(ParseError) as info:
+        parse(latex)
+    assert what in info.value.message and info.value.column > 1
+
+
+def test_one_superscript_and_one_subscript_are_read():
+    assert same(parse(r"a_i^2"), sp.IndexedBase("a")[nt.i] ** 2)
+    assert same(parse(r"{a^b}^c"), (a ** b) ** c)
+    assert same(parse(r"a^{b^c}"), a ** (b ** c))
+
+
 def test_a_spaced_number_after_an_argument_is_not_refused():
     assert same(parse(r"\frac12\,3"), sp.Rational(3, 2))
     assert same(parse(r"x^2 \, 3"), 3 * x ** 2)

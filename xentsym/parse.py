@@ -31,7 +31,8 @@ Reading choices of the lecture (each one a documented rule, not a guess)
 * TeX's argument rule: an argument without braces is one token (``\frac12 3`` is
   ``\frac{1}{2} 3``, ``\sqrt 12`` is ``\sqrt{1} 2``, ``x^12`` is ``x^{1} 2``); digits
   separated by spaces are one number, as TeX prints them (``1 0`` is 10), and two numbers
-  separated only by spacing (``1\,000``, ``1~0``) are refused (:mod:`xentsym.read.arguments`).
+  separated only by spacing (``1\,000``, ``1~0``) and double superscripts or subscripts
+  (``a^b^c``, TeX's own error) are refused (:mod:`xentsym.read.arguments`).
 * ``\log^{2} x`` is ``(\log x)^2``. ``\log`` (and ``\exp``) without brackets takes the
   factors written side by side after it, up to ``\cdot``, ``\times``, ``*``, ``/``, a
   binary ``+``/``-`` or the next ``\log``:

@@ -1,6 +1,8 @@
 r"""TeX's argument rule: an argument without braces is ONE token.
 
-``\frac12`` is ``\frac{1}{2}``, ``\sqrt 12`` is ``\sqrt{1} 2``, ``x^12`` is ``x^{1} 2``.
+``\frac12`` is ``\frac{1}{2}``, ``\sqrt 12`` is ``\sqrt{1} 2``, ``x^12`` is ``x^{1} 2``, and
+a base takes one superscript and one subscript (``a^b^c`` is TeX's "Double superscript"
+error, so it is refused rather than read as either tower).
 TeX ignores spaces in math, so digits separated by spaces are one number as typeset
 (``1 0`` prints ``10``); the tokenizer therefore reads a run of digits across spaces as
 one numeral, and :func:`split_arguments` then cuts the first digit off a numeral that
@@ -73,6 +75,7 @@ def split_arguments(nodes: list, is_optional=lambda node: False,
                 arguments.add(j)
                 j += 1
         k += 1
+    problem = problem or _double_script(nodes)
     last = None  # index of the last numeral that is not an argument, if only spacing followed
     for k, node in enumerate(nodes):
         if getattr(node, "kind", None) == "number":
@@ -83,3 +86,25 @@ def split_arguments(nodes: list, is_optional=lambda node: False,
         elif not is_spacing(node):
             last = None
     return problem
+
+
+def _double_script(nodes: list) -> tuple | None:
+    """TeX refuses ``a^b^c`` ("Double superscript") and ``x_i_j``: a base takes at most one
+    superscript and one subscript. ``(message, offset)`` of the first repeat, else None."""
+    seen: set[str] = set()
+    k = 0
+    while k < len(nodes):
+        node = nodes[k]
+        mark = node.text if getattr(node, "kind", None) == "char" and node.text in "^_" else None
+        if mark is None:
+            seen = set()
+            k += 1
+            continue
+        if mark in seen:
+            what = "superscript" if mark == "^" else "subscript"
+            fix = "{a^{b}}^{c} or a^{b^{c}}" if mark == "^" else "x_{i j} or {x_{i}}_{j}"
+            return f"double {what}: TeX refuses a base with two {what}s; write {fix}", node.start
+        seen.add(mark)
+        k += 2  # the mark and its one argument
+    return None
+
