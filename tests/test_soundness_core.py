@@ -17,6 +17,7 @@ from xentsym.bound import rename_apart, replace_free
 from xentsym.check import numeric, symbolic
 from xentsym.check.compile import Env, evaluate
 from xentsym.derivation import Step
+from xentsym.functions import Entropy
 from xentsym.check.sampling import size_configs
 from xentsym.domains import INDEX, REAL
 from xentsym.notation import LECTURE, Declaration, K, N, beta, i, k, n, p, q, theta, yhat
@@ -360,3 +361,17 @@ def test_a_witness_from_an_overflow_shows_the_true_values():
                               samples=100)
     ce = res.counterexample
     assert ce is not None and ce["rhs_precise"] == "1.0"  # e^x / e^x is 1, not NaN
+
+
+@pytest.mark.parametrize("offset, verdict", [(0, "verified"), (sp.Rational(1, 100), "refuted")])
+def test_a_specialised_size_reaches_inside_a_named_quantity(offset, verdict):
+    # H(p) with n = 3 is -p1 log p1 - p2 log p2 - p3 log p3: the n hides in H's definition.
+    rhs = -sp.Sum(p[i] * sp.log(p[i]), (i, 1, 3)) + offset
+    step = Step(1, Entropy(p), rhs, EQUAL, "claim", "", "", ((n, 3),))
+    with Worker() as worker:
+        result = check_step(step, LECTURE, Options(samples=200), worker)
+    assert result.status == verdict, (result.symbolic, result.numeric)
+    if verdict == "refuted":
+        row = np.array(result.numeric.counterexample["values"]["p"])
+        assert row.shape == (3,)
+        assert result.numeric.counterexample["lhs"] == pytest.approx(-np.sum(row * np.log(row)))

@@ -345,8 +345,17 @@ def substitute(expr: sp.Expr, given) -> sp.Expr:
     Sum(p[i], (i, 1, 9999))
     """
     for old, new in given:
-        expr = expand_finite_sums(replace_free(expr, ((old, new),)), SUBSTITUTE_SIZE)
+        expr = expand_finite_sums(replace_free(_opened(expr, old), ((old, new),)),
+                                  SUBSTITUTE_SIZE)
     return expr
+
+
+def _opened(expr: sp.Expr, old: sp.Basic) -> sp.Expr:
+    """Unfold the named quantities whose definition mentions ``old``: H(p) hides the n of
+    its sum, and n = 3 must reach it."""
+    def hides(e):
+        return isinstance(e, Quantity) and not e.has(old) and e.unfold().has(old)
+    return expr.replace(hides, lambda e: e.unfold()) if expr.has(Quantity) else expr
 
 
 def define(expr: sp.Expr, given) -> sp.Expr:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from . import conditions as cond
 from . import rules as R
 from .check import numeric, symbolic
 from .check.calculus import evaluate_derivatives
@@ -85,7 +86,8 @@ class DerivationResult:
 
 def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
     """Both sides with the step's definitions and specialisations substituted."""
-    lhs, rhs = R.substitute(step.before, step.given), R.substitute(step.after, step.given)
+    with cond.using_scope(scope or cond.current_scope()):  # H(p) unfolds over p's size
+        lhs, rhs = (R.substitute(e, step.given) for e in (step.before, step.after))
     if scope is not None:
         lhs, rhs = (scope.canonical(evaluate_derivatives(e, scope)) for e in (lhs, rhs))
     return lhs, rhs
