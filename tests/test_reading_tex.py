@@ -275,6 +275,17 @@ def test_what_is_not_a_separator(display, side):
     assert squash(chain.sides[-1].text) == side
 
 
+@pytest.mark.parametrize("display, sides", [
+    (r"D = \text{KL}(p \| q)", ["D", r"\text{KL}(p \| q)"]),
+    (r"\text{KL}(p\|q) = H(p,q) - H(p)", [r"\text{KL}(p\|q)", "H(p,q) - H(p)"]),
+    (r"J = \text{loss} + 1 = 2", ["J", r"\text{loss} + 1", "2"]),
+    (r"y = \textrm{softmax}(z)", ["y", r"\textrm{softmax}(z)"]),
+])
+def test_a_name_written_in_text_is_part_of_the_formula_not_a_remark(display, sides):
+    (chain,) = document_chains(md(f"$$ {display} $$"))
+    assert [squash(s.text) for s in chain.sides] == sides
+
+
 def test_separated_equations_in_latex_and_the_where_clause():
     doc = tex("\\begin{equation}\nL = \\sum_i y_i \\quad \\text{where } \\hat{y} = "
               "\\sigma(z)\n\\end{equation}\n")
@@ -292,6 +303,7 @@ def test_separated_equations_in_latex_and_the_where_clause():
     (r"f(x) = 1 - x, x = 0", "x = 0"),
     (r"f(x) = 1 - x \quad \text{s.t. } x = 0", "x = 0"),
     (r"f(x) = 1 - x \quad \text{such that } x = 0", "x = 0"),
+    (r"f(x) = 1 - x \quad \text{given that } x = 0", "x = 0"),
     (r"f(x) = 1 - x \qquad (\text{if}\ x = 0)", None),  # in brackets: a remark, not read
 ])
 def test_a_condition_after_a_step_is_the_steps_condition(display, condition):
@@ -308,6 +320,12 @@ def test_a_condition_after_a_step_is_the_steps_condition(display, condition):
         assert display_.latex[at:at + len(step.condition.text)] == step.condition.text
         assert step.condition.line == 1
         assert step.condition.column == 3 + at  # "$$" takes columns 1-2
+
+
+def test_a_longer_remark_before_a_relation_is_a_new_claim_not_a_condition():
+    doc = md(r"$$ D \geq 0, \text{ with equality iff } p = q $$")
+    assert steps(doc) == [(1, 1, "D", ">=", "0"), (2, 1, "p", "=", "q")]
+    assert document_chains(doc)[0].steps[0].condition is None
 
 
 def test_a_condition_applies_to_the_steps_of_its_row_only():

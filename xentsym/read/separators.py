@@ -6,8 +6,8 @@ top-level spacing (``\quad``, ``\qquad``, ``\hspace{..}``), words (``\text{..}``
 ``\mbox{..}``), commas, semicolons and ``\because``/``\therefore``/``\forall`` between two
 parts of a row:
 
-* words that open a condition (``if``, ``for``, ``when``, ``s.t.`` ...), or a bare comma,
-  followed by a relation: the relation is the CONDITION of the steps before it in the row;
+* one or two words that open a condition (``if``, ``for``, ``when``, ``given that``,
+  ``s.t.`` ...), or a bare comma, followed by a relation: the relation is the CONDITION of the steps before it in the row;
 * any other break followed by a relation (``\qquad``, ``, \quad``, ``\text{and}``,
   ``\text{ so }``, ``\text{where}``): the rest is a NEW chain;
 * in an align, the ``&`` between column pairs (``a &= b & c &= d``) starts a new chain;
@@ -33,6 +33,11 @@ SMALL_SPACING = frozenset({r"\,", r"\;", r"\:", r"\!", "\\ ", "~", r"\>"})
 WORDS = frozenset({r"\text", r"\mbox", r"\textrm", r"\textit", r"\textbf", r"\textsf",
                    r"\hbox", r"\textnormal"})
 LOGIC_WORDS = {r"\because": "because", r"\therefore": "therefore", r"\forall": "for all"}
+# Single words that are prose even without spaces around them (\text{and}); any other bare
+# word in \text{..} (\text{KL}, \text{loss}) is a name in the formula.
+CONNECTIVES = frozenset({"and", "or", "so", "hence", "thus", "therefore", "then", "where",
+                         "since", "because", "by", "gives", "giving", "yields", "implies",
+                         "ie", "eg", "also", "using", "as", "but", "otherwise", "else"})
 CONDITION_OPENERS = ("s.t.", "st.", "such that", "subject to")
 _RANGE = re.compile(r"\\[lc]?dots(?![a-zA-Z])|\\dotsc|\.\.\.")
 _BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1, r"\{": 1, r"\}": -1, r"\langle": 1,
@@ -50,10 +55,10 @@ class Break:
     @property
     def condition(self) -> bool:
         """Whether the words open a condition (``\\text{if }``), or it is a bare comma."""
-        first = re.findall(r"[a-z]+", self.words)
-        if first:
-            return first[0] in CONDITION_WORDS or self.words.strip().startswith(
-                CONDITION_OPENERS)
+        words = re.findall(r"[a-z]+", self.words)
+        if words:  # "if", "for", "given that", "s.t."; not "with equality iff" (a new claim)
+            return (words[0] in CONDITION_WORDS and len(words) <= 2) or \
+                self.words.strip().startswith(CONDITION_OPENERS)
         return self.comma and not self.spaced
 
     @property
@@ -73,7 +78,7 @@ def breaks(t, toks: list[int], closer: dict[int, int]) -> list[Break]:
     while j < m:
         i = toks[j]
         text = t.text(i)
-        if depth == 0 and _starts_run(t, toks, j):
+        if depth == 0 and _starts_run(t, toks, j, closer):
             start = t.starts[i]
             words: list[str] = []
             spaced = comma = False
@@ -82,6 +87,8 @@ def breaks(t, toks: list[int], closer: dict[int, int]) -> list[Break]:
                 i = toks[j]
                 text = t.text(i)
                 kind = t.kinds[i]
+                if kind == "word" and text in WORDS and _is_name(t, i, closer):
+                    break  # \text{KL}(p \| q): a name in the formula, not prose
                 if kind == "word" and text in WORDS:
                     arg = t.next(i)
                     if arg in closer and t.text(arg) == "{":
@@ -120,7 +127,8 @@ def breaks(t, toks: list[int], closer: dict[int, int]) -> list[Break]:
     return out
 
 
-def column_breaks(t, toks: list[int], columns: list[int], found: list[Break]) -> list[Break]:
+def column_breaks(t, toks: list[int], columns: list[int], found: list[Break],
+                  closer: dict[int, int]) -> list[Break]:
     """The `&` at `columns` (offsets) that separate the column pairs of an align row
     (``a &= b & c &= d`` prints two equations side by side) as breaks that start a new
     chain, unless a break run already starts there (``& \\qquad c &= d``)."""
@@ -129,20 +137,31 @@ def column_breaks(t, toks: list[int], columns: list[int], found: list[Break]) ->
         if any(b.start <= amp + 1 and b.end >= amp for b in found):
             continue
         after = next((j for j, i in enumerate(toks) if t.starts[i] > amp), None)
-        if after is not None and _starts_run(t, toks, after):
+        if after is not None and _starts_run(t, toks, after, closer):
             continue
         out.append(Break(amp, amp + 1, "", True, False))
     return out
 
 
-def _starts_run(t, toks: list[int], j: int) -> bool:
+def _starts_run(t, toks: list[int], j: int, closer: dict[int, int]) -> bool:
     i = toks[j]
     text, kind = t.text(i), t.kinds[i]
     if kind == "word" and text in SPACING | LOGIC_WORDS.keys():
         return True
     if kind == "word" and text in WORDS:
-        return True
+        return not _is_name(t, i, closer)
     return kind == "char" and text in ",;"
+
+
+def _is_name(t, i: int, closer: dict[int, int]) -> bool:
+    """Whether the \\text{..} at token i holds one bare word that is not a connective
+    (``\\text{KL}``, ``\\text{loss}``): a name the formula uses, not a remark."""
+    arg = t.next(i)
+    if arg not in closer:
+        return False
+    word = t.latex[t.ends[arg]:t.starts[closer[arg]]]
+    return (re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word) is not None
+            and word.lower() not in CONNECTIVES | CONDITION_WORDS)
 
 
 def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
@@ -156,7 +175,7 @@ def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
     segs: list[list] = []
     cur = [row_start, row_end, [], note, False, None]
     found = breaks(t, toks, closer)
-    found += column_breaks(t, toks, columns, found)
+    found += column_breaks(t, toks, columns, found, closer)
     found = sorted((b for b in found if b.start < row_end), key=lambda b: b.start)
     for n, b in enumerate(found):
         nxt = found[n + 1].start if n + 1 < len(found) else row_end
