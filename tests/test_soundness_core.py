@@ -375,3 +375,13 @@ def test_a_specialised_size_reaches_inside_a_named_quantity(offset, verdict):
         row = np.array(result.numeric.counterexample["values"]["p"])
         assert row.shape == (3,)
         assert result.numeric.counterexample["lhs"] == pytest.approx(-np.sum(row * np.log(row)))
+
+
+def test_an_inequality_on_the_natural_domain_is_proved_there_and_says_so():
+    from xentsym.functions import LogGap
+    res = symbolic.prove_at_most(sp.log(theta), theta - 1, LECTURE, (), LogGap(theta))
+    assert res.status == "proved" and any("theta in (0, oo)" in a for a in res.assumptions)
+    wrong = symbolic.prove_at_most(sp.log(theta), theta - 2, LECTURE, (), LogGap(theta))
+    assert wrong.status != "proved"
+    # log t <= t - 2 fails at t = 1 (0 > -1), where the left side is defined.
+    assert numeric.check_at_most(sp.log(theta), theta - 2, LECTURE).counterexample is not None

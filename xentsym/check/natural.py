@@ -7,11 +7,15 @@ defined (over the reals) exactly for theta in (0, 1), and there it equals
 (log arguments positive, even-root radicands non-negative) involves it alone, the
 conditions are solved into one interval and the symbol is written as a function of a
 positive dummy that covers the interval, so the ordinary sign proofs see it.
+
+Likewise a divisor: x/x = 1 only where x != 0, so ``divisors`` names the divisors a proof
+cancelled that the domains do not prove nonzero.
 """
 from __future__ import annotations
 
 import sympy as sp
 
+from .. import conditions as cond
 from ..domains import REAL
 from ..functions import unfold_all
 from ..notation import Scope
@@ -75,3 +79,24 @@ def natural_substitution(lhs: sp.Expr, scope: Scope) -> tuple[dict, tuple]:
             mapping[s] = cover
             said.append(f"{s} in {_shown(region)}, where the left side is defined")
     return mapping, tuple(said)
+
+
+MAX_DIVISORS = 8  # divisors named in a proof's assumptions at most
+
+
+def divisors(exprs, scope: Scope) -> tuple:
+    """"d != 0" for every divisor in ``exprs`` that the domains do not prove nonzero.
+
+    Cancelling (x/x = 1, and what SymPy does on its own when it builds x*x**-1) is valid
+    only where the divisor is not 0, so a proof that relied on it says so.
+    """
+    found: list = []
+    for e in exprs:
+        for pw in sorted(e.atoms(sp.Pow), key=sp.default_sort_key):
+            base = pw.base
+            if not pw.exp.is_negative or base.is_Number or base in found:
+                continue
+            if base.is_nonzero or cond.sign_of(base, scope) != 0:
+                continue
+            found.append(base)
+    return tuple(f"{sp.sstr(b)} != 0" for b in found[:MAX_DIVISORS])

@@ -18,7 +18,7 @@ from .. import rules as R
 from ..bound import rename_apart, replace_free
 from ..functions import unfold_all
 from .calculus import evaluate_derivatives
-from .natural import natural_substitution
+from .natural import divisors, natural_substitution
 from ..notation import Scope
 
 MAX_CASES = 64  # case splits over finite-valued scalars beyond this are not attempted
@@ -238,45 +238,29 @@ def _zero(diff: sp.Expr) -> str:
     return "open"
 
 
-MAX_DIVISORS = 8  # divisors named in a proof's assumptions at most
-
-
-def _divisors(exprs, scope: Scope) -> tuple:
-    """"d != 0" for every divisor in ``exprs`` that the domains do not prove nonzero.
-
-    Cancelling (x/x = 1, and what SymPy does on its own when it builds x*x**-1) is valid
-    only where the divisor is not 0, so a proof that relied on it says so.
-    """
-    found: list = []
-    for e in exprs:
-        for pw in sorted(e.atoms(sp.Pow), key=sp.default_sort_key):
-            base = pw.base
-            if not pw.exp.is_negative or base.is_Number or base in found:
-                continue
-            if base.is_nonzero or cond.sign_of(base, scope) != 0:
-                continue
-            found.append(base)
-    return tuple(f"{sp.sstr(b)} != 0" for b in found[:MAX_DIVISORS])
-
-
-def prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> SymbolicResult:
-    """Prove lhs = rhs on the domains, or find that their difference is a nonzero constant.
-
-    When that fails, real symbols are restricted to where the left side is defined (as the
-    numeric check samples them) and the proof is tried again; the restriction is then
-    named in the result's assumptions.
-    """
-    found = _prove_equal(lhs, rhs, scope, given)
+def _on_natural_domain(prove, lhs, rhs, scope: Scope, *rest) -> SymbolicResult:
+    """``prove(lhs, rhs, scope, *rest)``; when that finds nothing, the same with the real
+    symbols restricted to where the left side is defined (as the numeric check samples
+    them), the restriction then named in the result's assumptions."""
+    found = prove(lhs, rhs, scope, *rest)
     if found.status != "unknown":
         return found
     mapping, said = natural_substitution(lhs, scope)
     if not mapping:
         return found
-    again = _prove_equal(replace_free(lhs, mapping), replace_free(rhs, mapping), scope, given)
+    again = prove(*(replace_free(x, mapping) if isinstance(x, sp.Basic) else x
+                    for x in (lhs, rhs)), scope,
+                  *(replace_free(x, mapping) if isinstance(x, sp.Basic) else x for x in rest))
     if again.status != "proved":
         return found
     return SymbolicResult("proved", again.certificate, again.conditions, again.message,
                           said + again.assumptions)
+
+
+def prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> SymbolicResult:
+    """Prove lhs = rhs on the domains (or where lhs is defined, see _on_natural_domain),
+    or find that their difference is a nonzero constant."""
+    return _on_natural_domain(_prove_equal, lhs, rhs, scope, given)
 
 
 def _prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> SymbolicResult:
@@ -288,12 +272,12 @@ def _prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> Symbolic
         verdict = _zero(diff)
         if verdict == "zero":
             return SymbolicResult("proved", "the normal form of lhs - rhs is 0", tuple(used),
-                                  assumptions=_divisors(sides, scope))
+                                  assumptions=divisors(sides, scope))
         if not diff.has(sp.Sum, sp.Product) and sp.cancel(sp.together(diff)) == 0:
             # Exact rational-function arithmetic (in exp, log, ... as generators): it
             # divides by the denominators of the difference, so they are assumed nonzero.
             return SymbolicResult("proved", "lhs - rhs cancels to 0 as a rational function",
-                                  tuple(used), assumptions=_divisors(
+                                  tuple(used), assumptions=divisors(
                                       (*sides, sp.together(diff)), scope))
         finite = _finite_scalars((lhs, rhs), scope)
         cases = list(itertools.product(*[scope.require(s).domain.values for s in finite]))
@@ -378,7 +362,14 @@ def nonnegative(expr: sp.Expr, scope: Scope) -> bool:
 
 def prove_at_most(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=(),
                   certificate: sp.Expr | None = None) -> SymbolicResult:
-    """Prove lhs <= rhs: rhs - lhs equals a certificate that is visibly non-negative."""
+    """Prove lhs <= rhs: rhs - lhs equals a certificate that is visibly non-negative (on
+    the domains, or where lhs is defined: see _on_natural_domain)."""
+    return _on_natural_domain(_prove_at_most, lhs, rhs, scope, given, certificate)
+
+
+def _prove_at_most(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=(),
+                   certificate: sp.Expr | None = None) -> SymbolicResult:
+    """prove_at_most on the declared domains alone."""
     fixed = _fixed_sizes(given)
     with cond.recording() as used:
         candidates = [(certificate, False)] if certificate is not None else []
