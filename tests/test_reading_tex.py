@@ -410,6 +410,9 @@ def display_texts(doc):
     ("\\[a \\iff b\\] \\iffalse \\[x=1\\] \\fi \\[y=2\\]\n", [r"a \iff b", "y=2"]),
     ("\\iffalse \\ifthenelse{a}{b}{c} \\[x=1\\] \\fi \\[y=2\\]\n", ["y=2"]),
     ("\\ifdraft \\[x=1\\] \\fi \\[y=2\\]\n", ["x=1", "y=2"]),  # not known to be dead
+    ("\\newif\\ifdraft \\ifdraft \\[x=1\\] \\else \\[z=3\\] \\fi\n", ["z=3"]),  # false
+    ("\\newif\\ifdraft \\drafttrue \\ifdraft \\[x=1\\] \\else \\[z=3\\] \\fi\n", ["x=1"]),
+    ("\\newif\\ifdraft \\iffalse \\drafttrue \\fi \\ifdraft \\[x=1\\] \\fi\n", []),
     ("% \\[x = 1\\]\n\\[y = 2\\]\n", ["y = 2"]),
     ("\\verb|\\iffalse| \\[x=1\\]\n", ["x=1"]),
     ("\\[ a = b \\iffalse + c \\fi \\]\n", ["a = b"]),

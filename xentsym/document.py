@@ -741,7 +741,9 @@ def _scan_latex(doc: Document) -> _Scanner:
         search = _blank(search, dead)
         comments = [c for c in comments if not any(a <= c[0] < b for a, b in dead)]
     if unclosed_if is not None:
-        unclosed.append((unclosed_if, "unclosed \\iffalse: the rest of the file is skipped"))
+        opener = re.match(r"\\[a-zA-Z]+", text[unclosed_if:]).group()
+        unclosed.append((unclosed_if, f"unclosed {opener} (a false conditional without \\fi): "
+                                      "the rest of the file is skipped"))
     sc = _Scanner(doc, search)
     sc.comments = comments
     for offset, message in unclosed:

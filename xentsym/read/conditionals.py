@@ -4,8 +4,9 @@ that TeX never typesets.
 Conditionals nest: every TeX conditional (the primitives ``\ifx``, ``\ifnum`` ... and the
 ``\ifNAME`` switches a document declares with ``\newif``) is closed by its own ``\fi``.
 Commands that only look like conditionals (``\iff``, ``\ifthenelse{..}{..}{..}``,
-etoolbox's ``\ifdef{..}``) take no ``\fi`` and are not counted. Only the branches of
-``\iffalse`` and ``\iftrue`` are known to be dead; the others are kept.
+etoolbox's ``\ifdef{..}``) take no ``\fi`` and are not counted. The branches known to be
+dead are those of ``\iffalse``, ``\iftrue`` and of ``\newif`` switches, which are false
+until ``\NAMEtrue`` sets them (in reading order); other conditionals keep both branches.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ PRIMITIVES = frozenset("""if ifcat ifnum ifdim ifodd ifvmode ifhmode ifmmode ifi
     ifhbox ifvbox ifx ifeof iftrue iffalse ifcase ifdefined ifcsname iffontchar ifincsname
     ifprimitive ifabsnum ifabsdim ifpdfprimitive ifpdfabsnum ifpdfabsdim""".split())
 _NEWIF = re.compile(r"\\newif\s*\\(if[a-zA-Z]+)")
-_WORD = re.compile(r"\\(if[a-zA-Z]*|else|fi)(?![a-zA-Z])")
+_WORD = re.compile(r"\\(if[a-zA-Z]*|else|fi|[a-zA-Z]+(?:true|false))(?![a-zA-Z])")
 
 
 def _escaped(text: str, at: int) -> bool:
@@ -30,6 +31,7 @@ def dead_ranges(text: str) -> tuple[list[tuple[int, int]], int | None]:
     ``\\iffalse`` that is never closed (its range then runs to the end), else None."""
     declared = {m.group(1) for m in _NEWIF.finditer(text)}
     conditionals = PRIMITIVES | declared
+    switches: dict[str, bool] = {}  # \newif\ifdraft is false until \drafttrue
     stack: list[list] = []  # [name, dead now?, offset of the opener]
     ranges: list[tuple[int, int]] = []
     dead_from: int | None = None
@@ -37,17 +39,27 @@ def dead_ranges(text: str) -> tuple[list[tuple[int, int]], int | None]:
         if _escaped(text, m.start()):
             continue
         word = m.group(1)
+        setting = re.fullmatch(r"([a-zA-Z]+)(true|false)", word)
+        if setting and "if" + setting.group(1) in declared:
+            if not any(frame[1] for frame in stack):  # a setting in dead code does nothing
+                switches["if" + setting.group(1)] = setting.group(2) == "true"
+            continue
         if word.startswith("if"):
-            if word not in conditionals or \
-                    text[max(0, m.start() - 40):m.start()].rstrip().endswith(r"\newif"):
-                continue  # \newif\ifdraft declares the switch, it does not open it
-            stack.append([word, word == "iffalse", m.start()])
+            if word not in conditionals:
+                continue
+            if text[max(0, m.start() - 40):m.start()].rstrip().endswith(r"\newif"):
+                switches[word] = False  # \newif\ifdraft declares the switch, false
+                continue
+            known = {"iffalse": False, "iftrue": True}.get(word, switches.get(word))
+            stack.append([word, known is False, m.start(), known])
         elif not stack:
             continue
         elif word == "else":
             frame = stack[-1]
-            if frame[0] in ("iffalse", "iftrue"):
-                frame[1] = not frame[1] if frame[0] == "iffalse" else True
+            if frame[3] is not None:  # a branch of a conditional whose value is known
+                frame[1] = frame[3]
+        elif word not in ("fi",):
+            continue
         else:  # fi
             stack.pop()
         dead = any(frame[1] for frame in stack)

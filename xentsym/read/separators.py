@@ -7,7 +7,8 @@ top-level spacing (``\quad``, ``\qquad``, ``\hspace{..}``), words (``\text{..}``
 parts of a row:
 
 * one or two words that open a condition (``if``, ``for``, ``when``, ``given that``,
-  ``s.t.`` ...), or a bare comma, followed by a relation: the relation is the CONDITION of the steps before it in the row;
+  ``s.t.`` ...), or a bare comma, followed by a relation: the relation is the CONDITION of
+  the steps before it in the row;
 * any other break followed by a relation (``\qquad``, ``, \quad``, ``\text{and}``,
   ``\text{ so }``, ``\text{where}``): the rest is a NEW chain;
 * in an align, the ``&`` between column pairs (``a &= b & c &= d``) starts a new chain;
