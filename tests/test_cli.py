@@ -122,7 +122,10 @@ def _check_json_shape(doc: dict):
         assert isinstance(d["steps"], list) and d["steps"]
         for n, s in enumerate(d["steps"], start=1):
             assert set(s) == {"index", "relation", "rule", "symbolic", "numeric", "samples",
-                              "counterexample", "seconds", "status"}
+                              "counterexample", "seconds", "status", "assumptions"}
+            assert all(isinstance(a, str) for a in s["assumptions"])
+            if d["name"] == "kl-split":  # p and q are declared distributions over n
+                assert any(a.startswith("p_i a distribution") for a in s["assumptions"])
             assert type(s["index"]) is int and s["index"] == n
             assert isinstance(s["relation"], str) and s["relation"]
             assert isinstance(s["rule"], str) and s["rule"]

@@ -24,15 +24,6 @@ from . import domains as D
 from .functions import unfold_all
 from .notation import Declaration, Scope
 
-# Words of a domain in messages (``assumptions``), plain text so they read in a terminal.
-DOMAIN_WORDS = {
-    "real": "real", "probability": "in (0, 1)", "distribution":
-    "a distribution (entries in (0, 1) summing to 1)", "label": "in {0, 1}",
-    "one-hot": "a one-hot row", "positive": "positive", "size": "a positive integer (a size)",
-    "index": "a positive integer (an index)",
-}
-
-
 @dataclass(frozen=True)
 class Convention:
     """A name's conventional meaning: its domain and why (printed in the README)."""
@@ -156,7 +147,7 @@ class DocTable:
 
 
 def _describe(name: str, m: Meaning) -> str:
-    words = DOMAIN_WORDS.get(m.domain.name, m.domain.name)
+    words = D.words(m.domain)
     if m.source == "natural domain":
         return f"{name} real, sampled where the earlier side is defined (natural domain)"
     return f"{name} {words} ({m.source})"
@@ -199,4 +190,4 @@ def _axes(fam: sp.IndexedBase, exprs) -> tuple:
     return tuple(found.get(a, sp.Integer(1)) for a in range(rank))
 
 
-__all__ = ["CONVENTIONS", "Convention", "DocTable", "Meaning", "DOMAIN_WORDS"]
+__all__ = ["CONVENTIONS", "Convention", "DocTable", "Meaning"]

@@ -166,3 +166,17 @@ ONE_HOT = OneHot()
 POSITIVE = Positive()
 SIZE = Size()
 INDEX = Index()
+
+
+# How each domain reads in a verdict's list of assumptions (plain text, for terminals).
+WORDS = {
+    "real": "real", "probability": "in (0, 1)",
+    "distribution": "a distribution (entries in (0, 1) summing to 1)", "label": "in {0, 1}",
+    "one-hot": "a one-hot row", "positive": "positive", "size": "a positive integer (a size)",
+    "index": "a positive integer (an index)",
+}
+
+
+def words(domain: Domain) -> str:
+    """The domain as a phrase: ``in (0, 1)``, ``a one-hot row`` ..."""
+    return WORDS.get(domain.name, domain.name)

@@ -43,6 +43,9 @@ def text(results: list[DerivationResult]) -> str:
                        f"{r.symbolic.status:<9} {numeric:<15} {r.seconds:>6.3f}s"
                        f"  {_MARK[r.status]}")
         out.extend("  " + _problem(r) for r in res.steps if r.status != "verified")
+        used = sorted({a for r in res.steps for a in r.declared() + list(r.assumptions)})
+        if used:
+            out.append("  assuming " + "; ".join(used))
         out.append("")
     counts = summary(results)
     steps = sum(len(r.steps) for r in results)

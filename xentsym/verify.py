@@ -13,6 +13,7 @@ from .check.calculus import evaluate_derivatives
 from .check.symbolic import SymbolicResult
 from .check.worker import Worker
 from .derivation import Derivation, Step
+from .domains import words
 from .relations import AT_MOST, EQUAL
 
 
@@ -33,6 +34,7 @@ class StepResult:
     symbolic: SymbolicResult
     numeric: numeric.NumericResult
     seconds: float
+    scope: object = field(default=None, compare=False, repr=False)  # the declarations used
 
     @property
     def assumptions(self) -> tuple:
@@ -61,7 +63,24 @@ class StepResult:
                 "rule": self.step.rule, "symbolic": self.symbolic.status,
                 "numeric": self.numeric.status, "samples": self.numeric.samples,
                 "counterexample": self.numeric.counterexample,
-                "seconds": round(self.seconds, 4), "status": self.status}
+                "seconds": round(self.seconds, 4), "status": self.status,
+                "assumptions": self.declared() + list(self.assumptions)}
+
+    def declared(self) -> list[str]:
+        """The declared domains of the names the step uses, as text."""
+        exprs = (self.step.before, self.step.after)
+        bases = {b for e in exprs for b in e.atoms(sp.IndexedBase)}
+        families = {str(b.label) for b in bases}
+        scalars = {s for e in exprs for s in e.free_symbols} - {b.label for b in bases}
+        out = []
+        for d in (self.scope or ()):
+            if isinstance(d.obj, sp.IndexedBase):
+                used, name = str(d.obj.label) in families, f"{d.obj.label}_i"
+            else:
+                used, name = d.obj in scalars, str(d.obj)
+            if used:
+                out.append(f"{name} {words(d.domain)}" + (f" ({d.meaning})" if d.meaning else ""))
+        return sorted(set(out))
 
 
 @dataclass(frozen=True)
@@ -131,7 +150,7 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
         sym = SymbolicResult("timeout", message=f"no verdict within {options.timeout:g} s")
     else:
         sym = SymbolicResult("unknown", message=str(value))
-    return StepResult(step, sym, num, time.perf_counter() - started)
+    return StepResult(step, sym, num, time.perf_counter() - started, scope)
 
 
 def verify(derivations, options: Options = Options()) -> list[DerivationResult]:
