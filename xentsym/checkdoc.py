@@ -26,12 +26,13 @@ from sympy.core.function import AppliedUndef
 from . import document as docs
 from .check.worker import Worker
 from .derivation import Step
-from .dochints import Declared, Specialised, read_hint
+from .dochints import Declared, read_hint
+from .docdefs import Definitions, Known, is_name, mentions
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable
 from .errors import XentsymError
 from .functions import unfold_all
-from .parse import Objective, parse, parse_objective
+from .parse import Objective, parse, parse_objective, parse_relation
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .render.printer import latex
 from .rules import substitute
@@ -40,23 +41,6 @@ from .verify import Options, check_step
 DEFINES = frozenset({":=", "=:"})
 CHECKED_ORDER = {"<=": False, ">=": True, "<": False, ">": True}  # True: sides swapped
 _OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
-
-
-@dataclass(frozen=True)
-class _FunctionDef:
-    """``P(Y | beta) = body``: a name applied to parameters, learned from the document."""
-
-    name: str
-    params: tuple
-    body: sp.Expr
-
-
-@dataclass
-class _Known:
-    """A name the document defined: its latest body and where it was stated."""
-
-    body: object  # sp.Expr or Objective
-    line: int
 
 
 @dataclass(frozen=True)
@@ -77,14 +61,6 @@ def _atoms(e) -> set:
                        if isinstance(s, sp.Symbol) and s not in families and not s.is_integer}
 
 
-def _is_name(e) -> bool:
-    """A new name can be defined: a plain symbol, or an unknown function of names."""
-    if isinstance(e, sp.Symbol):
-        return not e.is_integer
-    return isinstance(e, AppliedUndef) and all(
-        isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args)
-
-
 def _is_number(e) -> bool:
     return isinstance(e, sp.Expr) and not isinstance(e, Objective) and e.is_number
 
@@ -93,9 +69,7 @@ class _Checker:
     def __init__(self, doc, options: Options, worker: Worker):
         self.doc, self.options, self.worker = doc, options, worker
         self.table = DocTable(doc.text)
-        self.names: dict[str, _Known] = {}
-        self.functions: list[_FunctionDef] = []
-        self.symbols: dict = {}  # defined symbols: beta -> p_theta[i]
+        self.defs = Definitions(self.table)
         self.report = DocReport(doc.path)
         self.hints = self._read_hints()
         self.given: tuple = ()  # specialisations in force for the current display
@@ -150,58 +124,12 @@ class _Checker:
 
     # ------------------------------------------------------------------ definitions
 
-    def _learn(self, lhs, body, key: str, line: int) -> None:
-        self.names[key] = _Known(body, line)
-        if isinstance(body, Objective):
-            return
-        if isinstance(lhs, AppliedUndef):
-            self.functions.append(_FunctionDef(str(lhs.func), lhs.args, body))
-        elif isinstance(lhs, sp.Symbol):
-            self.symbols[lhs] = body
-
-    def _apply_functions(self, expr):
-        """P(Y = y_i | beta) -> the body of P(Y | beta) with Y replaced by y_i."""
-        def score(fd, args):
-            hits = 0
-            for param, arg in zip(fd.params, args):
-                same = self.table.meaning(*_key(param)).domain == \
-                    self.table.meaning(*_key(arg)).domain
-                hits += (param == arg) * 2 + same
-            recursive = any(str(c.func) == fd.name for c in fd.body.atoms(AppliedUndef))
-            return (hits, not recursive)
-
-        def expand(call):
-            fits = [fd for fd in self.functions
-                    if fd.name == str(call.func) and len(fd.params) == len(call.args)]
-            if not fits:
-                return call
-            best = max(fits, key=lambda fd: score(fd, call.args))
-            return best.body.xreplace(dict(zip(best.params, call.args)))
-        for _ in range(8):  # definitions may use earlier ones; bounded, never a loop
-            new = expr.replace(lambda e: isinstance(e, AppliedUndef), expand)
-            if new == expr:
-                break
-            expr = new
-        return expr
-
-    def _resolve(self, e):
-        """Defined functions and symbols written out."""
-        if isinstance(e, Objective):
-            return Objective(e.sense, e.wrt_latex, e.wrt, self._resolve(e.expr))
-        e = self._apply_functions(e)
-        # A defined symbol stands for its body everywhere; a body with a free index (beta
-        # = p_theta(Y = 1 | x_i)) is per sample, so inside a sum over i it takes that sample.
-        for sym, body in self.symbols.items():
-            if sym in e.free_symbols:
-                e = e.xreplace({sym: body})
-        return e
-
     # ------------------------------------------------------------------ checking
 
     def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False,
                new_symbols=False) -> tuple:
         """(status, message, assumptions, counterexample) of ``lhs relation rhs``."""
-        lhs, rhs = self._resolve(lhs), self._resolve(rhs)
+        lhs, rhs = self.defs.resolve(lhs), self.defs.resolve(rhs)
         if swap:
             lhs, rhs = rhs, lhs
         lo, ro = isinstance(lhs, Objective), isinstance(rhs, Objective)
@@ -237,8 +165,7 @@ class _Checker:
         said = said + [f"{latex(a)} = {latex(b)} (hint, line {ln})" for a, b, ln in given]
         step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
         result = check_step(step, scope, self.options, self.worker)
-        said += list(getattr(result.numeric, "assumptions", ()) or ())
-        said += list(getattr(result.symbolic, "assumptions", ()) or ())
+        said += list(result.assumptions)
         dropped = self._left_only(left, right) if result.status == "refuted" else []
         if dropped:
             # Notes often plug in values the prose gives (n_H = 9): refuting the identity in
@@ -275,7 +202,7 @@ class _Checker:
         return tuple(sorted((f for f in fams if self.table.meaning(str(f.label), True)
                              .domain.name in _OPTIMISER_DOMAINS), key=sp.default_sort_key))
 
-    def _restated(self, known: _Known, name: str, rhs) -> tuple:
+    def _restated(self, known: Known, name: str, rhs) -> tuple:
         """A known name stated again: equal, or the same optimisers, or refuted."""
         first = self._check(known.body, rhs)
         if first[0] != "refuted" or isinstance(rhs, Objective):
@@ -326,28 +253,27 @@ class _Checker:
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
             return self._fill(row, res)
         if st.index == 1 and isinstance(lhs, sp.Symbol) and _is_number(rhs) and \
-                st.relation == "=" and lhs not in self.symbols:
+                st.relation == "=" and lhs not in self.defs.symbols:
             row.status = "condition"
             row.message = f"{row.lhs} = {row.rhs} is read as a value or a case, not as a " \
                           f"definition"
             return
-        if st.index == 1 and _is_name(lhs) and not _mentions(rhs, lhs):
+        if st.index == 1 and is_name(lhs) and not mentions(rhs, lhs):
             key = re.sub(r"\s+", "", st.lhs.text)
-            known = self.names.get(key)
+            known = self.defs.known.get(key)
             if known is None:
                 row.status = "defined"
-                self._learn(lhs, rhs, key, st.line)
+                self.defs.learn(lhs, rhs, key, st.line)
                 return
             if _atoms(rhs) - _atoms(known.body):
                 row.status = "defined"
                 row.message = f"{row.lhs} is defined again (line {known.line} defined it " \
                               f"with other variables)"
                 self.report.warnings.append((st.line, row.message))
-                self._forget(lhs)
-                self._learn(lhs, rhs, key, st.line)
+                self.defs.learn(lhs, rhs, key, st.line)
                 return
             res = self._restated(known, row.lhs, rhs)
-            self.names[key] = _Known(rhs, st.line)
+            self.defs.known[key] = Known(rhs, st.line)
             return self._fill(row, res)
         if _stationarity(lhs, rhs, derivative):
             res = self._check(lhs, rhs, EQUAL, given, new_symbols=True)
@@ -357,16 +283,10 @@ class _Checker:
             return self._fill(row, res)
         self._fill(row, self._check(lhs, rhs, EQUAL, given))
 
-    def _forget(self, lhs) -> None:
-        if isinstance(lhs, AppliedUndef):
-            self.functions = [f for f in self.functions if f.name != str(lhs.func)]
-        self.symbols.pop(lhs, None)
-
     def _condition(self, st) -> tuple:
         side = getattr(st, "condition", None)
         if side is None:
             return ()
-        from .parse import parse_relation
         a, rel, b = parse_relation(side.text, file=self.doc.path, line=side.line,
                                    column=side.column)
         if rel != "=" or not isinstance(a, (sp.Symbol, sp.Indexed)):
@@ -392,25 +312,11 @@ def _constraint(lhs, rhs) -> bool:
     return (_is_atom(lhs) and _is_number(rhs)) or (_is_atom(rhs) and _is_number(lhs))
 
 
-def _key(e) -> tuple:
-    if isinstance(e, sp.Indexed):
-        return (str(e.base.label), True)
-    return (str(e), False)
-
-
 def _show(atom, expr) -> str:
     if isinstance(atom, sp.Symbol) and any(ix.base.label == atom for ix in expr.atoms(sp.Indexed)):
         ix = next(ix for ix in expr.atoms(sp.Indexed) if ix.base.label == atom)
         return latex(ix)
     return latex(atom)
-
-
-def _mentions(body, name) -> bool:
-    """A body that uses its own name (``L = 2 L``) is an equation, not a definition."""
-    body = body.expr if isinstance(body, Objective) else body
-    if isinstance(name, AppliedUndef):
-        return name in body.atoms(AppliedUndef)
-    return name in body.free_symbols
 
 
 def _stationarity(lhs, rhs, derivative: bool) -> bool:

@@ -1,0 +1,118 @@
+"""The names a document defines (``L``, ``J(w)``, ``P(Y | beta)``) and how later steps use them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from .doctable import DocTable
+from .parse import Objective
+
+MAX_NESTING = 8  # definitions that use earlier ones are written out this deep, never forever
+
+
+@dataclass(frozen=True)
+class FunctionDef:
+    """``P(Y | beta) = body``: a name applied to parameters."""
+
+    name: str
+    params: tuple
+    body: sp.Expr
+
+
+@dataclass
+class Known:
+    """A defined name: its latest body and the line that stated it."""
+
+    body: object  # sp.Expr or Objective
+    line: int
+
+
+def is_name(e) -> bool:
+    """What a new definition may name: a plain symbol, or an unknown function of names."""
+    if isinstance(e, sp.Symbol):
+        return not e.is_integer
+    return isinstance(e, AppliedUndef) and all(
+        isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args)
+
+
+def mentions(body, name) -> bool:
+    """A body that uses its own name (``L = 2 L``) is an equation, not a definition."""
+    body = body.expr if isinstance(body, Objective) else body
+    if isinstance(name, AppliedUndef):
+        return name in body.atoms(AppliedUndef)
+    return name in body.free_symbols
+
+
+class Definitions:
+    """The document's defined names, keyed by the left side as written."""
+
+    def __init__(self, table: DocTable):
+        self.table = table
+        self.known: dict[str, Known] = {}
+        self.functions: list[FunctionDef] = []
+        self.symbols: dict = {}  # beta -> p_theta[i]
+
+    def learn(self, lhs, body, key: str, line: int) -> None:
+        """Remember ``lhs := body``, replacing what the name meant before."""
+        self.forget(lhs)
+        self.known[key] = Known(body, line)
+        if isinstance(body, Objective):
+            return
+        if isinstance(lhs, AppliedUndef):
+            self.functions.append(FunctionDef(str(lhs.func), lhs.args, body))
+        elif isinstance(lhs, sp.Symbol):
+            self.symbols[lhs] = body
+
+    def forget(self, lhs) -> None:
+        if isinstance(lhs, AppliedUndef):
+            self.functions = [f for f in self.functions
+                              if not (f.name == str(lhs.func) and f.params == lhs.args)]
+        self.symbols.pop(lhs, None)
+
+    def resolve(self, e):
+        """``e`` with the defined functions and symbols written out."""
+        if isinstance(e, Objective):
+            return Objective(e.sense, e.wrt_latex, e.wrt, self.resolve(e.expr))
+        e = self._apply_functions(e)
+        # A defined symbol stands for its body everywhere; a body with a free index (beta
+        # = p_theta(Y = 1 | x_i)) is per sample, so inside a sum over i it takes that sample.
+        for sym, body in self.symbols.items():
+            if sym in e.free_symbols:
+                e = e.xreplace({sym: body})
+        return e
+
+    def _apply_functions(self, expr):
+        """P(Y = y_i | beta) -> the body of P(Y | beta) with Y replaced by y_i."""
+        def score(fd, args):
+            hits = 0
+            for param, arg in zip(fd.params, args):
+                same = self.table.meaning(*_key(param)).domain == \
+                    self.table.meaning(*_key(arg)).domain
+                hits += (param == arg) * 2 + same
+            recursive = any(str(c.func) == fd.name for c in fd.body.atoms(AppliedUndef))
+            return (hits, not recursive)
+
+        def expand(call):
+            fits = [fd for fd in self.functions
+                    if fd.name == str(call.func) and len(fd.params) == len(call.args)]
+            if not fits:
+                return call
+            best = max(fits, key=lambda fd: score(fd, call.args))
+            return best.body.xreplace(dict(zip(best.params, call.args)))
+        for _ in range(MAX_NESTING):
+            new = expr.replace(lambda e: isinstance(e, AppliedUndef), expand)
+            if new == expr:
+                break
+            expr = new
+        return expr
+
+
+def _key(e) -> tuple:
+    if isinstance(e, sp.Indexed):
+        return (str(e.base.label), True)
+    return (str(e), False)
+
+
+__all__ = ["Definitions", "FunctionDef", "Known", "is_name", "mentions"]
