@@ -52,13 +52,14 @@ class _Placed:
     item: object  # Declared or Specialised
 
 
-def _atoms(e) -> set:
-    """Indexed families and plain symbols of ``e`` (not the families' labels)."""
+def _atoms(e, integers: bool = False) -> set:
+    """Indexed families and plain symbols of ``e`` (not the families' labels); sizes and free
+    indices too when ``integers``."""
     if isinstance(e, Objective):
         e = e.expr
     families = {ix.base.label for ix in e.atoms(sp.Indexed)}
-    return families | {s for s in e.free_symbols
-                       if isinstance(s, sp.Symbol) and s not in families and not s.is_integer}
+    return families | {s for s in e.free_symbols if isinstance(s, sp.Symbol)
+                       and s not in families and (integers or not s.is_integer)}
 
 
 def _is_number(e) -> bool:
@@ -149,7 +150,8 @@ class _Checker:
                 name = sorted(str(c.func) for c in calls)[0]
                 return "unproven", f"{name} is not defined in the document before this line", \
                     [], None
-        new = sorted(_atoms(right) - _atoms(left), key=str)
+        # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out.
+        new = sorted(_atoms(unfold_all(right), True) - _atoms(unfold_all(left), True), key=str)
         if new and not new_symbols:
             name = _show(new[0], right)
             return "unproven", (f"{name} appears on the right only and the document does not "
