@@ -159,3 +159,26 @@ def test_latex_document_with_a_size_hint(tmp_path):
     doc.write_text(LATEX_NOTES, encoding="utf-8")
     statuses = [(s.line, s.status) for s in check_document(str(doc)).steps]
     assert statuses == [(4, "verified"), (8, "verified"), (9, "verified"), (10, "refuted")]
+
+
+MEAN_NOTES = r"""# Centred sums
+
+<!-- xentsym: \bar{x} := \frac{1}{m}\sum_{i=1}^{m} x_i -->
+
+$$\sum_{i=1}^{m} (x_i - \bar{x}) = 0$$
+
+$$\sum_{i=1}^{m} x_i (x_i - \bar{x}) = \sum_{i=1}^{m} (x_i - \bar{x})^2$$
+
+$$\sum_{i=1}^{m} x_i (x_i - \bar{x}) = \sum_{i=1}^{m} x_i^2$$
+"""
+
+
+def test_a_definition_hint_holds_for_the_rest_of_the_file(tmp_path):
+    doc = tmp_path / "mean.md"
+    doc.write_text(MEAN_NOTES, encoding="utf-8")
+    assert [s.status for s in check_document(str(doc)).steps] == \
+        ["verified", "verified", "refuted"]
+    # Without the definition the mean is a free symbol: the first step cannot be checked.
+    doc.write_text(MEAN_NOTES.replace(r"\bar{x} := ", r"\bar{y} := "), encoding="utf-8")
+    first = check_document(str(doc)).steps[0]
+    assert first.status == "unproven" and r"\bar{x}" in first.message

@@ -26,7 +26,7 @@ from sympy.core.function import AppliedUndef
 from . import document as docs
 from .check.worker import Worker
 from .derivation import Step
-from .dochints import Declared, read_hint
+from .dochints import Declared, Defined, read_hint
 from .docdefs import Definitions, Known, is_name, mentions
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable
@@ -98,6 +98,8 @@ class _Checker:
             if isinstance(h.item, Declared):
                 for name, family in h.item.names:
                     self.table.declare(name, family, h.item.domain, h.line, h.item.over)
+            elif isinstance(h.item, Defined):
+                self.defs.learn(h.item.lhs, h.item.body, h.item.key, h.line)
             else:
                 given.append((h.item.old, h.item.new, h.line))
         self.given = tuple(given)

@@ -9,10 +9,12 @@ holding pieces separated by ``;`` or new lines. Each piece is one of:
 * ``0 < NAME < 1`` (a probability), ``NAME > 0`` or ``0 < NAME`` (positive);
 * ``NAMES: KIND [over SIZE]`` with KIND one of probability, distribution, label, one-hot,
   positive, real, size, index (plural allowed): ``p, q: distributions over K``;
-* ``NAME = VALUE``: the display that follows is checked with NAME replaced by VALUE.
+* ``NAME = VALUE``: the display that follows is checked with NAME replaced by VALUE;
+* ``NAME := VALUE`` (or ``\coloneqq``): a definition the prose gives, as if a display had
+  stated it: ``\bar{x} := \frac{1}{m} \sum_{i=1}^{m} x_i``.
 
-A declaration holds from its line to the end of the file; a specialisation holds for the one
-display that follows it (or the display it stands in). Anything else is an error for that
+Declarations and definitions hold from their line to the end of the file; a specialisation
+holds for the one display that follows it (or the display it stands in). Anything else is an error for that
 hint only. Hint text is data: it is read by ``parse``, never evaluated.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from . import domains as D
 from .errors import ParseError, XentsymError
@@ -43,7 +46,7 @@ _SIMPLEX = re.compile(r"^\\Delta(?:[_^]\{?(?P<over>[^{}]*)\}?)?$")
 _KIND = re.compile(r"^(?P<names>.+?)\s*:\s*(?P<kind>[a-z-]+?)s?(?:\s+over\s+(?P<over>.+))?$")
 _SPACE = re.compile(r"\s+|\\left|\\right|\\[,;:! ]")
 USAGE = (r"a hint holds declarations (\theta \in (0, 1); 0 < \theta < 1; y_i \in \{0, 1\}; "
-         r"p, q: distributions over K) or NAME = VALUE")
+         r"p, q: distributions over K), NAME := VALUE or NAME = VALUE")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,15 @@ class Declared:
     names: tuple  # (name, is_family) pairs
     domain: D.Domain
     over: tuple = ()
+
+
+@dataclass(frozen=True)
+class Defined:
+    """From here on, the name ``lhs`` (as written: ``key``) means ``body``."""
+
+    lhs: sp.Basic
+    body: sp.Basic
+    key: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,12 @@ def read_hint(text: str, *, file=None, line=None, column=None):
 
 
 def _read(text: str, where: dict):
+    define = re.split(r":=|\\coloneqq(?![a-zA-Z])", text, maxsplit=1)
+    if len(define) == 2:
+        lhs, body = parse(define[0], **where), parse(define[1], **where)
+        if not isinstance(lhs, sp.Symbol) and not isinstance(lhs, AppliedUndef):
+            raise ParseError(f"the left side of '{text}' is not a name", **where)
+        return Defined(lhs, body, re.sub(r"\s+", "", define[0]))
     m = _KIND.match(text)
     if m and m.group("kind") in KINDS and "\\in" not in text:
         over = (_name(m.group("over"), where)[0],) if m.group("over") else ()
@@ -134,4 +152,4 @@ def _split_commas(text: str) -> list[str]:
     return [p for p in (s.strip() for s in parts) if p]
 
 
-__all__ = ["read_hint", "Declared", "Specialised", "USAGE"]
+__all__ = ["read_hint", "Declared", "Defined", "Specialised", "USAGE"]
