@@ -95,6 +95,23 @@ def test_a_spaced_number_after_an_argument_is_not_refused():
     assert same(parse(r"x^2 \, 3"), 3 * x ** 2)
 
 
+@pytest.mark.parametrize("latex", [r"1/N \sum_{i=1}^{N} a_i", r"a/b c", r"1/2 x", r"a / b^2 c",
+                                   r"a / \hat{y}_i z"])
+def test_a_slash_followed_by_side_by_side_factors_is_refused_as_ambiguous(latex):
+    with pytest.raises(ParseError) as info:
+        parse(latex, column=1)
+    assert "ambiguous division" in info.value.message and info.value.column > 1
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"a/b", a / b), (r"a / b \cdot c", a / b * c), (r"a/b/c", a / b / c),
+    (r"a/(b c)", a / (b * c)), (r"e^{-a/2}", sp.exp(-a / 2)),
+    (r"a / g(b)", a / fn("g")(b)),
+])
+def test_a_slash_with_one_factor_on_its_right_is_read(latex, expected):
+    assert same(parse(latex), expected)
+
+
 # ----------------------------------------------------------------- 2. \log without brackets
 
 @pytest.mark.parametrize("latex, expected", [

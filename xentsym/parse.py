@@ -33,6 +33,8 @@ Reading choices of the lecture (each one a documented rule, not a guess)
   separated by spaces are one number, as TeX prints them (``1 0`` is 10), and two numbers
   separated only by spacing (``1\,000``, ``1~0``) and double superscripts or subscripts
   (``a^b^c``, TeX's own error) are refused (:mod:`xentsym.read.arguments`).
+* A slash's right operand is one factor: ``a / b c`` (``1/N \sum ...``, ``1/2 x``) is refused
+  as ambiguous rather than read as ``a/(b c)``.
 * ``\log^{2} x`` is ``(\log x)^2``. ``\log`` (and ``\exp``) without brackets takes the
   factors written side by side after it, up to ``\cdot``, ``\times``, ``*``, ``/``, a
   binary ``+``/``-`` or the next ``\log``:
@@ -721,6 +723,7 @@ class _Reader:
             holders[name] = (value, offset)
             parts.append((rf"\variable{{{name}}}", offset))
 
+        self._check_division(nodes)
         k, n = 0, len(nodes)
         while k < n:
             node = nodes[k]
@@ -854,6 +857,34 @@ class _Reader:
             else:
                 raise _Fail(f"unknown or unsupported macro {m}", node.start)
         return self._latex2sympy(parts, holders, _start(nodes, 0))
+
+    def _check_division(self, nodes: list) -> None:
+        r"""Refuse ``a / b c``: TeX prints ``a/bc``, which readers take for ``a/(bc)`` or for
+        ``(a/b) c`` (``1/N \sum ...``, ``1/2 x``). A slash's right operand is one factor (with
+        its sub/superscripts and the bracket of an application); what follows must be an
+        operator."""
+        n = len(nodes)
+        for k, node in enumerate(nodes):
+            if not _is_char(node, "/"):
+                continue
+            j = k + 1
+            while j < n and _is_macro(nodes[j], *SPACING):
+                j += 1
+            if j >= n or _is_char(nodes[j], "*", "/", "^", "_", "+", "-", "!") or \
+                    _is_macro(nodes[j], r"\cdot", r"\times"):
+                continue  # no operand after the slash: reported where it is read
+            named = isinstance(nodes[j], Tok) and _starts_name(nodes[j])
+            j += self._unit(nodes, j, True)[0]
+            while j + 1 < n and _is_char(nodes[j], "^", "_"):
+                j += 2
+            if named and j < n and isinstance(nodes[j], Group) and nodes[j].kind == "paren":
+                j += 1  # p(x_i): an application, one factor
+            while j < n and _is_macro(nodes[j], *SPACING):
+                j += 1
+            if j < n and not (_is_char(nodes[j], "*", "/", "^", "_", "!")
+                              or _is_macro(nodes[j], r"\cdot", r"\times")):
+                raise _Fail(r"ambiguous division: 'a / b c' reads as a/(b c) or as (a/b) c; "
+                            r"write \frac{a}{b c} or \frac{a}{b} c", nodes[j].start)
 
     @staticmethod
     def _starts_identifier(node) -> bool:
