@@ -1,4 +1,13 @@
-"""check-doc's text layer: display formulas of Markdown/LaTeX files, relation chains, hints."""
+"""check-doc's text layer: display formulas of Markdown/LaTeX files, relation chains, hints.
+
+What a checker consumes: :func:`document_chains` (each :class:`Chain` has steps; a
+:class:`Step` may carry a ``condition`` Side, ``\\text{if } x = 1`` after it; a Chain whose
+display could not be read as TeX prints it carries that ``problem``), :func:`problems`
+(located failures: report each as an `unparsed` step), :func:`warnings` with
+``with_problems=False`` (the rest) and :func:`hints`. Equations side by side in one display
+(``a = b \\qquad c = d``, ``\\text{and}``, the column pairs of an align) are separate chains.
+The rules for rows, dead code and relation spellings live in :mod:`xentsym.read`.
+"""
 from __future__ import annotations
 
 import bisect
