@@ -87,6 +87,8 @@ def test_a_double_script_is_refused_as_tex_refuses_it(latex, what):
 def test_one_superscript_and_one_subscript_are_read():
     assert same(parse(r"a_i^2"), sp.IndexedBase("a")[nt.i] ** 2)
     assert same(parse(r"{a^b}^c"), (a ** b) ** c)
+    assert same(parse(r"a^2_i"), sp.IndexedBase("a")[nt.i] ** 2)  # prints as a_i^2
+    assert same(parse(r"\sum^{N}_{i=1} a_i"), sp.Sum(sp.IndexedBase("a")[nt.i], (nt.i, 1, N)))
     assert same(parse(r"a^{b^c}"), a ** (b ** c))
 
 

@@ -90,7 +90,8 @@ def split_arguments(nodes: list, is_optional=lambda node: False,
 
 def _double_script(nodes: list) -> tuple | None:
     """TeX refuses ``a^b^c`` ("Double superscript") and ``x_i_j``: a base takes at most one
-    superscript and one subscript. ``(message, offset)`` of the first repeat, else None."""
+    superscript and one subscript. ``(message, offset)`` of the first repeat, else None.
+    ``x^2_i`` (the same as ``x_i^2`` in print) is reordered in place to ``x_i^2``."""
     seen: set[str] = set()
     k = 0
     while k < len(nodes):
@@ -105,6 +106,16 @@ def _double_script(nodes: list) -> tuple | None:
             fix = "{a^{b}}^{c} or a^{b^{c}}" if mark == "^" else "x_{i j} or {x_{i}}_{j}"
             return f"double {what}: TeX refuses a base with two {what}s; write {fix}", node.start
         seen.add(mark)
+        if mark == "^" and k + 3 < len(nodes) and _is_mark(nodes[k + 2], "_") and "_" not in seen:
+            # x^2_i is x_i^2 as TeX prints it: put the subscript first, as the reader expects
+            nodes[k:k + 4] = nodes[k + 2:k + 4] + nodes[k:k + 2]
+            seen.add("_")
+            k += 4
+            continue
         k += 2  # the mark and its one argument
     return None
+
+
+def _is_mark(node, mark: str) -> bool:
+    return getattr(node, "kind", None) == "char" and node.text == mark
 
