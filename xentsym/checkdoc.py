@@ -29,7 +29,7 @@ from .derivation import Step
 from .dochints import Declared, Defined, read_hint
 from .docdefs import Definitions, Known, is_name, mentions
 from .docreport import STATUSES, DocReport, DocStep
-from .doctable import DocTable
+from .doctable import DocTable, scalar_symbols
 from .errors import XentsymError
 from .functions import unfold_all
 from .parse import Objective, parse, parse_objective, parse_relation
@@ -57,9 +57,8 @@ def _atoms(e, integers: bool = False) -> set:
     indices too when ``integers``."""
     if isinstance(e, Objective):
         e = e.expr
-    families = {ix.base.label for ix in e.atoms(sp.Indexed)}
-    return families | {s for s in e.free_symbols if isinstance(s, sp.Symbol)
-                       and s not in families and (integers or not s.is_integer)}
+    families = {("family", str(b.label)) for b in e.atoms(sp.IndexedBase)}
+    return families | {s for s in scalar_symbols(e) if integers or not s.is_integer}
 
 
 def _is_number(e) -> bool:
@@ -115,7 +114,7 @@ class _Checker:
         warns: list = []
         text = side.text
         where = {"file": self.doc.path, "line": side.line, "column": side.column,
-                 "warnings": warns}
+                 "warnings": warns, "plain": True}
         if re.match(r"\s*\\(arg\s*\\?|operatorname\*?\{|mathop\{|underset)", text) and \
                 re.search(r"arg\s*\\?(max|min)|argm(ax|in)", text):
             item = parse_objective(text, **where)
@@ -292,7 +291,7 @@ class _Checker:
         if side is None:
             return ()
         a, rel, b = parse_relation(side.text, file=self.doc.path, line=side.line,
-                                   column=side.column)
+                                   column=side.column, plain=True)
         if rel != "=" or not isinstance(a, (sp.Symbol, sp.Indexed)):
             raise XentsymError(f"the condition {side.text.strip()} is not NAME = VALUE",
                                file=self.doc.path, line=side.line, column=side.column)
@@ -317,9 +316,11 @@ def _constraint(lhs, rhs) -> bool:
 
 
 def _show(atom, expr) -> str:
-    if isinstance(atom, sp.Symbol) and any(ix.base.label == atom for ix in expr.atoms(sp.Indexed)):
-        ix = next(ix for ix in expr.atoms(sp.Indexed) if ix.base.label == atom)
-        return latex(ix)
+    """A name as the document writes it: a family by one of its entries (\\hat{y}_{i})."""
+    if isinstance(atom, tuple):
+        entries = sorted((ix for ix in unfold_all(expr).atoms(sp.Indexed)
+                          if str(ix.base.label) == atom[1]), key=sp.default_sort_key)
+        return latex(entries[0]) if entries else atom[1]
     return latex(atom)
 
 

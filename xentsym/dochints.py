@@ -89,7 +89,8 @@ def read_hint(text: str, *, file=None, line=None, column=None):
 def _read(text: str, where: dict):
     define = re.split(r":=|\\coloneqq(?![a-zA-Z])", text, maxsplit=1)
     if len(define) == 2:
-        lhs, body = parse(define[0], **where), parse(define[1], **where)
+        lhs = parse(define[0], plain=True, **where)
+        body = parse(define[1], plain=True, **where)
         if not isinstance(lhs, sp.Symbol) and not isinstance(lhs, AppliedUndef):
             raise ParseError(f"the left side of '{text}' is not a name", **where)
         return Defined(lhs, body, re.sub(r"\s+", "", define[0]))
@@ -113,7 +114,7 @@ def _read(text: str, where: dict):
     m = re.match(r"^(?:0\s*<\s*(.+)|(.+?)\s*>\s*0)$", text)
     if m:
         return Declared(_names(m.group(1) or m.group(2), where), D.POSITIVE)
-    lhs, rel, rhs = parse_relation(text, **where)
+    lhs, rel, rhs = parse_relation(text, plain=True, **where)
     if rel != "=" or isinstance(lhs, Objective) or isinstance(rhs, Objective):
         raise ParseError(f"'{text}' is not a declaration or NAME = VALUE", **where)
     if not isinstance(lhs, (sp.Symbol, sp.Indexed)):
@@ -128,7 +129,7 @@ def _names(text: str, where: dict) -> tuple:
 
 
 def _name(text: str, where: dict) -> tuple:
-    e = parse(text, **where)
+    e = parse(text, plain=True, **where)
     if isinstance(e, sp.Indexed):
         return (str(e.base.label), True)
     if isinstance(e, sp.IndexedBase):

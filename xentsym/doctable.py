@@ -22,7 +22,7 @@ import sympy as sp
 
 from . import domains as D
 from .functions import unfold_all
-from .notation import Declaration, Scope
+from .notation import Declaration, Label, Scope
 
 @dataclass(frozen=True)
 class Convention:
@@ -108,11 +108,9 @@ class DocTable:
         for fam in expr.atoms(sp.IndexedBase):  # also the arguments of H(p), D_KL(p||q)
             label = fam.label
             dom = self.meaning(str(label), True).domain
-            # A plain label: a scalar of the same name (a real Symbol) stays another object.
-            swap[fam] = sp.IndexedBase(str(label), **dom.assumptions)
-        labels = {f.label for f in swap}
-        for s in expr.free_symbols:
-            if not isinstance(s, sp.Symbol) or s in labels or \
+            swap[fam] = sp.IndexedBase(Label(str(label), **dom.assumptions), **dom.assumptions)
+        for s in scalar_symbols(expr):
+            if isinstance(s, Label) or \
                     (s.is_integer and s.name not in self.sizes):
                 continue  # integer symbols are indices and sizes, already typed by the reader
             dom = self.meaning(s.name, False).domain
@@ -125,14 +123,12 @@ class DocTable:
         decls, said = [], []
         families = sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)},
                           key=sp.default_sort_key)
-        labels = {f.label for f in families}
         for fam in families:
             m = self.meaning(str(fam.label), True)
             over = m.over or _axes(fam, exprs)
             decls.append(Declaration(fam, m.domain, over))
             said.append(_describe(f"{fam.label}_i", m))
-        symbols = sorted({s for e in exprs for s in e.free_symbols
-                          if isinstance(s, sp.Symbol) and s not in labels},
+        symbols = sorted({s for e in exprs for s in scalar_symbols(e)},
                          key=sp.default_sort_key)
         for s in symbols:
             if s.is_integer:
@@ -144,6 +140,20 @@ class DocTable:
             decls.append(Declaration(s, m.domain))
             said.append(_describe(s.name, m))
         return Scope(decls), said
+
+
+def scalar_symbols(expr) -> set:
+    """Free symbols that stand on their own, not as the label of a family (p in p_i)."""
+    out, stack = set(), [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, sp.IndexedBase):
+            continue
+        if isinstance(e, sp.Symbol):
+            out.add(e)
+        else:
+            stack.extend(e.args)
+    return out & expr.free_symbols
 
 
 def _describe(name: str, m: Meaning) -> str:

@@ -10,6 +10,14 @@ from .domains import (DISTRIBUTION, LABEL, ONE_HOT, PROBABILITY, REAL, SIZE, Dom
 from .errors import DomainError
 
 
+class Label(sp.Symbol):
+    """The label of an indexed family: never equal to a scalar symbol of the same name.
+
+    The label carries the family's assumptions, which survive pickling (the worker process)
+    where an ``IndexedBase``'s own assumptions do not.
+    """
+
+
 @dataclass(frozen=True)
 class Declaration:
     """One symbol (or indexed family) with its domain and the sizes of its index axes."""

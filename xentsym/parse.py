@@ -184,6 +184,49 @@ REJECTED: dict[str, str] = {
     r"\min": r"\max/\min values are not supported; only \arg\max_{...} / \arg\min_{...}",
 }
 
+
+@dataclass(frozen=True)
+class _Names:
+    """The objects the reader builds for the lecture's letters and families."""
+
+    scalars: dict
+    sample_families: dict
+    row_families: dict
+    special_entries: dict
+    unindexed_outcome: dict
+    distributions: dict
+    model_probability: sp.IndexedBase
+    family: Callable  # name -> the family of a letter without a table entry (a_i)
+
+
+LECTURE_NAMES = _Names(SCALARS, SAMPLE_FAMILIES, ROW_FAMILIES, SPECIAL_ENTRIES,
+                       UNINDEXED_OUTCOME, DISTRIBUTIONS, nt.p_theta,
+                       lambda name: sp.IndexedBase(name, real=True))
+
+
+def _plain_symbol(e):
+    return sp.Symbol(e.name, real=True) if isinstance(e, sp.Symbol) and not e.is_integer else e
+
+
+def _plain_family(f) -> sp.IndexedBase:
+    # A Label, so the family p is never the scalar p that the same document may also use.
+    name = str(f.label) if isinstance(f, sp.IndexedBase) else f
+    return sp.IndexedBase(nt.Label(name, real=True), real=True)
+
+
+# ``plain=True``: names without meanings. Letters are plain reals and families plain real
+# entries, so nothing is simplified under a domain the document never gave (sqrt(q^2) is not
+# q); check-doc's symbol table gives them their meaning afterwards.
+PLAIN_NAMES = _Names(
+    {k: _plain_symbol(v) for k, v in SCALARS.items()},
+    {k: _plain_family(v) for k, v in SAMPLE_FAMILIES.items()},
+    {k: _plain_family(v) for k, v in ROW_FAMILIES.items()},
+    {k: _plain_symbol(v) for k, v in SPECIAL_ENTRIES.items()},
+    {k: _plain_symbol(v) for k, v in UNINDEXED_OUTCOME.items()},
+    {k: _plain_family(v) for k, v in DISTRIBUTIONS.items()},
+    _plain_family(nt.p_theta), _plain_family)
+
+
 _CONFIG = None  # latex2sympy2's ConversionConfig, made on first use
 
 
@@ -595,8 +638,9 @@ def _digits(v: int) -> int:
 
 
 class _Reader:
-    def __init__(self, src: str):
+    def __init__(self, src: str, plain: bool = False):
         self.src = src
+        self.names = PLAIN_NAMES if plain else LECTURE_NAMES
         self.warnings: list[tuple[str, int]] = []
         self.counter = 0
 
@@ -1212,23 +1256,23 @@ class _Reader:
 
     def _resolve(self, name, label, indices, ctx, start) -> sp.Expr:
         if indices is not None:
-            special = SPECIAL_ENTRIES.get((name, *indices))
+            special = self.names.special_entries.get((name, *indices))
             if special is not None:
                 return special
-            if len(indices) == 1 and name in SAMPLE_FAMILIES:
-                return SAMPLE_FAMILIES[name][indices[0]]
-            if len(indices) == 2 and name in ROW_FAMILIES:
-                return ROW_FAMILIES[name][indices]
-            if name in SAMPLE_FAMILIES or name in ROW_FAMILIES:
+            if len(indices) == 1 and name in self.names.sample_families:
+                return self.names.sample_families[name][indices[0]]
+            if len(indices) == 2 and name in self.names.row_families:
+                return self.names.row_families[name][indices]
+            if name in self.names.sample_families or name in self.names.row_families:
                 raise _Fail(f"{name} takes one index (sample i) or two (sample i, class k)",
                             start)
-            return sp.IndexedBase(name, real=True)[indices]
+            return self.names.family(name)[indices]
         if label is not None:
             return sp.Symbol(f"{name}_{label}", real=True)
         if name in ctx.bound:
             return _index_symbol(name)
-        if name in SCALARS:
-            return SCALARS[name]
+        if name in self.names.scalars:
+            return self.names.scalars[name]
         return sp.Symbol(name, real=True)
 
     @staticmethod
@@ -1329,9 +1373,9 @@ class _Reader:
         if idx is False:
             return None
         if idx is None:
-            return UNINDEXED_OUTCOME[name]
-        special = SPECIAL_ENTRIES.get((name, *idx))
-        return special if special is not None else SAMPLE_FAMILIES[name][idx[0]]
+            return self.names.unindexed_outcome[name]
+        special = self.names.special_entries.get((name, *idx))
+        return special if special is not None else self.names.sample_families[name][idx[0]]
 
     def apply_outcome(self, name: str, group: Group, ctx: _Ctx):
         value = self._outcome_probability(name, group.children, ctx)
@@ -1352,15 +1396,15 @@ class _Reader:
         if not ok or not idx:
             raise _Fail(r"read p_{\theta}(Y = 1 | x_i) (the model probability of sample i)",
                         group.start)
-        value = nt.p_theta[idx[0]]
+        value = self.names.model_probability[idx[0]]
         return value if parts[0][2].text == "1" else 1 - value
 
     def _distribution(self, nodes: list, ctx: _Ctx):
-        if len(nodes) == 1 and _is_letter(nodes[0]) and nodes[0].text in DISTRIBUTIONS:
-            return DISTRIBUTIONS[nodes[0].text]
+        if len(nodes) == 1 and _is_letter(nodes[0]) and nodes[0].text in self.names.distributions:
+            return self.names.distributions[nodes[0].text]
         if (len(nodes) == 2 and _is_letter(nodes[0], "p", "q") and _is_paren(nodes[1])
                 and self._outcome(nodes[1].children, ctx) is None):
-            return DISTRIBUTIONS[nodes[0].text]
+            return self.names.distributions[nodes[0].text]
         return None
 
     def apply_entropy(self, name: str, group: Group, ctx: _Ctx):
@@ -1642,14 +1686,14 @@ def _locate(src: str, offset: int, line: int | None, column: int | None):
     return (line if line is not None else 1) + newlines, offset - last
 
 
-def _run(latex, file, line, column, body):
+def _run(latex, file, line, column, body, plain=False):
     """Tokenize and build the tree under the limits, run body, convert every failure."""
     try:
         if not isinstance(latex, str):
             raise _Fail(f"expected a LaTeX string, got {type(latex).__name__}", 0)
         if len(latex) > MAX_LENGTH:
             raise _Fail(f"formula longer than {MAX_LENGTH} characters", MAX_LENGTH)
-        reader = _Reader(latex)
+        reader = _Reader(latex, plain)
         tree = _build_tree(_tokenize(latex))
         side_by_side = split_arguments(
             tree, lambda node: isinstance(node, Group) and node.kind == "bracket",
@@ -1691,7 +1735,8 @@ def _single(reader: _Reader, tree: list) -> sp.Expr:
 
 
 def parse(latex: str, *, file: str | None = None, line: int | None = None,
-          column: int | None = None, warnings: list | None = None) -> sp.Expr:
+          column: int | None = None, warnings: list | None = None,
+          plain: bool = False) -> sp.Expr:
     r"""Read one expression (no relation) written in the lecture's notation.
 
     ``line``/``column`` say where the string starts in its file (1-based); errors and
@@ -1702,8 +1747,13 @@ def parse(latex: str, *, file: str | None = None, line: int | None = None,
     True
     >>> parse(r"H(p, q)")
     CrossEntropy(p, q)
+
+    ``plain=True`` reads names without the lecture's domains (check-doc gives them theirs):
+
+    >>> parse(r"\sqrt{q^{2}}"), parse(r"\sqrt{q^{2}}", plain=True)
+    (q, Abs(q))
     """
-    expr, found, _ = _run(latex, file, line, column, _single)
+    expr, found, _ = _run(latex, file, line, column, _single, plain)
     if warnings is not None:
         warnings.extend(found)
     return expr
@@ -1752,26 +1802,27 @@ def parse_with_warnings(latex: str, *, file: str | None = None, line: int | None
 
 
 def parse_chain(latex: str, *, file: str | None = None, line: int | None = None,
-                column: int | None = None) -> Chain:
+                column: int | None = None, plain: bool = False) -> Chain:
     r"""Read ``a = b = c`` (also inside ``\begin{aligned} .. &= .. \\ .. \end{aligned}``).
 
     Operands are expressions or :class:`Objective` (``\arg\max_{\theta} ...``).
     """
     def body(reader, tree):
         return _read_chain(reader, tree)
-    (items, ops, starts), found, _ = _run(latex, file, line, column, body)
+    (items, ops, starts), found, _ = _run(latex, file, line, column, body, plain)
     positions = tuple(_locate(latex, s, line, column) for s in starts)
     return Chain(tuple(items), tuple(ops), positions, tuple(found))
 
 
 def parse_relation(latex: str, *, file: str | None = None, line: int | None = None,
-                   column: int | None = None, warnings: list | None = None):
+                   column: int | None = None, warnings: list | None = None,
+                   plain: bool = False):
     """Read ``lhs REL rhs`` with exactly one relation; return ``(lhs, rel, rhs)``.
 
     ``rel`` is one of ``=``, ``<``, ``>``, ``<=``, ``>=``, ``!=``; a side may be an
     :class:`Objective`.
     """
-    chain = parse_chain(latex, file=file, line=line, column=column)
+    chain = parse_chain(latex, file=file, line=line, column=column, plain=plain)
     if len(chain.relations) != 1:
         ln, col = _locate(latex, 0, line, column)
         raise ParseError(f"expected exactly one relation, found {len(chain.relations)}",
@@ -1782,7 +1833,8 @@ def parse_relation(latex: str, *, file: str | None = None, line: int | None = No
 
 
 def parse_objective(latex: str, *, file: str | None = None, line: int | None = None,
-                    column: int | None = None, warnings: list | None = None) -> Objective:
+                    column: int | None = None, warnings: list | None = None,
+                    plain: bool = False) -> Objective:
     r"""Read ``\arg\max_{\theta} expr`` or ``\arg\min_{\theta} expr``."""
     def body(reader, tree):
         nodes = _chain_nodes(tree)
@@ -1792,7 +1844,7 @@ def parse_objective(latex: str, *, file: str | None = None, line: int | None = N
             if _relation_of(node):
                 raise _Fail(f"unexpected relation '{node.text}'", node.start)
         return _item(reader, reader._strip_punctuation(nodes), 0)
-    obj, found, _ = _run(latex, file, line, column, body)
+    obj, found, _ = _run(latex, file, line, column, body, plain)
     if warnings is not None:
         warnings.extend(found)
     return obj
