@@ -182,3 +182,16 @@ def test_a_definition_hint_holds_for_the_rest_of_the_file(tmp_path):
     doc.write_text(MEAN_NOTES.replace(r"\bar{x} := ", r"\bar{y} := "), encoding="utf-8")
     first = check_document(str(doc)).steps[0]
     assert first.status == "unproven" and r"\bar{x}" in first.message
+
+
+@pytest.mark.skipif(not LECTURE.exists(), reason="the shared lecture is not beside the repo")
+def test_lecture_restatements_of_the_loss_keep_the_optimisers():
+    report = check_document(str(LECTURE))
+    counts = report.summary()
+    assert counts["refuted"] == counts["unparsed"] == 0
+    restated = [s for s in report.steps if s.lhs.replace(" ", "") == "J(w)" and s.step == 1]
+    # Four statements of J(w): the first defines it, each later one drops 1/N or flips the
+    # sign (or puts both back), which keeps the optimisers but is not an equality.
+    assert [s.status for s in restated] == ["defined", "verified", "verified", "verified"]
+    assert "same minimisers" in restated[1].message
+    assert "sign flipped" in restated[2].message and "sign flipped" in restated[3].message

@@ -149,6 +149,18 @@ def _domain_sums(expr: sp.Expr, scope: Scope) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Sum), go)
 
 
+def _binary_powers(expr: sp.Expr, scope: Scope) -> sp.Expr:
+    """``y_i**k = y_i`` for an entry of a family whose only values are 0 and 1 (labels,
+    one-hot rows) and a positive whole k."""
+    def binary_power(e):
+        if not (isinstance(e, sp.Pow) and isinstance(e.base, sp.Indexed)
+                and e.exp.is_integer and e.exp.is_positive):
+            return False
+        decl = scope.lookup(e.base)
+        return decl is not None and set(decl.domain.values or ()) == {0, 1}
+    return expr.replace(binary_power, lambda e: e.base)
+
+
 def _linearise(e: sp.Expr) -> sp.Expr:
     """Split logs the domains allow, multiply out, and make sums linear, to a fixed point."""
     for _ in range(8):
@@ -169,6 +181,7 @@ def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Ex
         # Every later move (swapping sums, writing out finite ones) assumes distinct indices.
         e = rename_apart(evaluate_derivatives(e, scope))
         e = _linearise(R.expand_finite_sums(e))
+        e = _linearise(_binary_powers(e, scope))
         # The last entry of a fixed-length distribution becomes 1 - the others only now:
         # as p[2] it is provably positive, so logs of it were split above.
         facts = _simplex_facts(e, scope, fixed)
