@@ -49,7 +49,7 @@ class _Placed:
 
     offset: int
     line: int
-    item: object  # Declared or Specialised
+    item: object  # Declared, Defined or Specialised
 
 
 def _atoms(e, integers: bool = False) -> set:
@@ -124,8 +124,6 @@ class _Checker:
             self.report.warnings.append((w.line or side.line, w.message))
         return item
 
-    # ------------------------------------------------------------------ definitions
-
     # ------------------------------------------------------------------ checking
 
     def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False,
@@ -193,10 +191,8 @@ class _Checker:
 
     def _left_only(self, left, right) -> list:
         """Scalars of the natural domain that the left side has and the right side lacks."""
-        gone = left.free_symbols - right.free_symbols
-        labels = {b.label for b in left.atoms(sp.IndexedBase)}
-        return sorted((s for s in gone if isinstance(s, sp.Symbol) and not s.is_integer
-                       and s not in labels
+        gone = scalar_symbols(left) - scalar_symbols(right)
+        return sorted((s for s in gone if not s.is_integer
                        and self.table.meaning(s.name, False).source == "natural domain"),
                       key=str)
 
