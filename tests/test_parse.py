@@ -547,7 +547,7 @@ BAD = [  # (latex, expected column or None for "any", part of the message)
     ("", None, "empty"),
     ("   ", None, "empty"),
     ("x +", 3, "missing"),
-    (r"\sum_{i} x_i", 1, "bounds"),
+    (r"\sum_{i+1} x_i", 1, "bounds"),
     (r"\sum_{i=1}^{N}", 1, ""),
     (r"\frac{1}{}", None, ""),
     (r"x_", 2, "missing"),

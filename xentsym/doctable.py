@@ -21,8 +21,10 @@ from dataclasses import dataclass
 import sympy as sp
 
 from . import domains as D
-from .functions import unfold_all
+from . import notation as nt
+from .functions import CrossEntropy, Entropy, KLDivergence, unfold_all
 from .notation import Declaration, Label, Scope
+from .read.ranges import RangeSize
 
 @dataclass(frozen=True)
 class Convention:
@@ -75,7 +77,10 @@ class DocTable:
 
     def declare(self, name: str, family: bool, domain: D.Domain, line: int, over=()) -> None:
         """A declaration from the document, in force from now on."""
-        self.declared[(name, family)] = Meaning(domain, f"declared at line {line}", tuple(over))
+        # A size named in a hint (over K) is the size symbol K, never text to be read later.
+        over = tuple(sp.Symbol(o, **D.SIZE.assumptions) if isinstance(o, str) else o
+                     for o in over)
+        self.declared[(name, family)] = Meaning(domain, f"declared at line {line}", over)
 
     def meaning(self, name: str, family: bool) -> Meaning:
         """The meaning of a name: declared, else conventional, else natural."""
@@ -101,6 +106,7 @@ class DocTable:
         """
         if not isinstance(expr, sp.Basic):
             return expr
+        expr = self.ranges(expr)
         for big in expr.atoms(sp.Sum, sp.Product):
             self.sizes |= {lim[2].name for lim in big.limits
                            if len(lim) == 3 and isinstance(lim[2], sp.Symbol)}
@@ -116,6 +122,43 @@ class DocTable:
             dom = self.meaning(s.name, False).domain
             swap[s] = sp.Symbol(s.name, **dom.assumptions)
         return expr.xreplace(swap) if swap else expr
+
+    def ranges(self, expr: sp.Basic) -> sp.Basic:
+        """``expr`` with the range of each unbounded sum (``\\sum_i``, size ``N_i``) set to the
+        size this document gives the families it runs over, when it gives exactly one: a
+        declared size (``p, q: distributions over K``), else ``n`` for probability mass
+        functions (``p(x_i)``) and the distributions of ``H``, ``H(p, q)``, ``D_{KL}``, whose
+        sums run over ``n`` too. Otherwise the range keeps its own size ``N_i``."""
+        if not expr.has(RangeSize):
+            return expr
+        quantities = {str(a.label) for q in expr.atoms(Entropy, CrossEntropy, KLDivergence)
+                      for a in q.args if isinstance(a, sp.IndexedBase)}
+
+        def size_of(big):
+            limits = []
+            for var, lo, hi in big.limits:
+                if isinstance(hi, RangeSize):
+                    found = set()
+                    for ix in big.function.atoms(sp.Indexed):
+                        label = str(ix.base.label)
+                        for axis, idx in enumerate(ix.indices):
+                            if idx != var:
+                                continue
+                            m = self.declared.get((label, True)) or \
+                                self.declared.get((label, False))
+                            if m is not None and len(m.over) > axis:
+                                found.add(m.over[axis])
+                            elif label in self.pmfs or label in quantities:
+                                found.add(nt.n)
+                            else:
+                                found.add(hi)
+                    if len(found) == 1:
+                        hi = found.pop()
+                limits.append((var, lo, hi))
+            return big.func(big.function, *limits)
+
+        return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)) and any(
+            isinstance(lim[2], RangeSize) for lim in e.limits), size_of)
 
     def scope(self, exprs) -> tuple[Scope, list[str]]:
         """A scope declaring every name of ``exprs``, and the assumptions it makes, as text."""
@@ -163,6 +206,13 @@ def _describe(name: str, m: Meaning) -> str:
     return f"{name} {words} ({m.source})"
 
 
+def _is_range(size) -> bool:
+    """Whether a size is the own range of an unbounded sum (``N_i``): a size the document
+    gives the same axis elsewhere is preferred to it."""
+    return isinstance(size, RangeSize) or (isinstance(size, sp.Symbol) and
+                                            re.fullmatch(r"N_[A-Za-z]", size.name) is not None)
+
+
 def _axes(fam: sp.IndexedBase, exprs) -> tuple:
     """Axis sizes of a family, read off the sums that run over its indices."""
     found: dict[int, sp.Expr] = {}
@@ -187,7 +237,8 @@ def _axes(fam: sp.IndexedBase, exprs) -> tuple:
                 if size is None:
                     continue
                 if old is None or (old.is_Integer and not size.is_Integer) or \
-                        (old.is_Integer and size.is_Integer and size > old):
+                        (old.is_Integer and size.is_Integer and size > old) or \
+                        (_is_range(old) and not size.is_Integer and not _is_range(size)):
                     found[axis] = size
         for a in e.args:
             walk(a, bounds)

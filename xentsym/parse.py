@@ -44,6 +44,10 @@ Reading choices of the lecture (each one a documented rule, not a guess)
 * ``\sum``/``\prod`` take the rest of their term as body. ``\sum_{i} a_i + b_i`` where
   ``b_i`` uses the summation index is read as ``\sum_{i} (a_i + b_i)``, with a warning that
   brackets are missing.
+* ``\sum_i``, ``\sum_{i}``, ``\sum_{x \in \mathcal{X}}``, ``\prod_i`` without bounds run over a
+  whole range, from 1 to a size named after the index (``N_i``), or ``n`` for outcomes
+  (``\sum_x``, or the entries of p and q); inside ``\sum_x``, ``p(x)`` is the entry of x
+  (:mod:`xentsym.read.ranges`).
 * ``y^{(i)}``, ``\hat{y}^{(i)}`` are sample ``i`` (an index, not a power).
 * ``\frac{d}{d p} f`` and ``\frac{\partial}{\partial z_{1}} f`` (also ``\frac{d^{2}}{d x^{2}}``,
   ``\frac{\partial^{2}}{\partial y \partial x}``) are an unevaluated ``Derivative`` with
@@ -74,6 +78,7 @@ from . import notation as nt
 from .errors import ParseError
 from .read.applications import holds_only_names, is_word_name
 from .read.arguments import split_arguments
+from .read.ranges import range_size, subscript_index
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
                         KLDivergence, Sigmoid)
 
@@ -1102,9 +1107,21 @@ class _Reader:
                 j += 2
             else:
                 break
+        whole = subscript_index(sub, _is_letter, lambda t: _is_macro(t, r"\in"),
+                                lambda t: _starts_name(t) and not _is_macro(t, *ACCENTS)) \
+            if sub is not None and sup is None else None
+        if whole is not None:  # \sum_i, \sum_{x \in \mathcal{X}}: over the whole range
+            letter = whole[0]
+            body = nodes[j:]
+            if not body:
+                raise _Fail(f"{node.text} has no summand", node.start)
+            value = self.expression(body, ctx.binding(letter), body[0].start)
+            var = _index_symbol(letter)
+            size = range_size(letter, var, value, ("p", "q"), self.names.scalars["n"])
+            return cls(value, (var, 1, size))
         if sub is None or sup is None:
-            raise _Fail(f"{node.text} needs both bounds, as in {node.text}_{{i=1}}^{{N}}",
-                        node.start)
+            raise _Fail(f"{node.text} needs both bounds, as in {node.text}_{{i=1}}^{{N}}, or "
+                        f"an index alone, as in {node.text}_{{i}}", node.start)
         parts, seps = _split_top(sub, lambda ns, q: 1 if _is_char(ns[q], "=") else 0)
         if len(seps) != 1 or len(parts[0]) != 1 or not _is_letter(parts[0][0]):
             raise _Fail(f"the lower bound of {node.text} must read i=1 (a letter, '=', a "
@@ -1354,8 +1371,8 @@ class _Reader:
         """x, x_i, x_{1}, x^{(i)} -> None (unindexed) or the index tuple; else False."""
         if not nodes or not _is_letter(nodes[0], "x"):
             return False
-        if len(nodes) == 1:
-            return None
+        if len(nodes) == 1:  # p(x) inside \sum_x is the entry of x
+            return (_index_symbol("x"),) if "x" in ctx.bound else None
         if len(nodes) == 3 and _is_char(nodes[1], "_"):
             sub = _arg_nodes(nodes, 2, "'_'", nodes[1].start)
             items = self._index_items(sub, ctx)
