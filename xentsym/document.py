@@ -6,19 +6,21 @@ display could not be read as TeX prints it carries that ``problem``), :func:`pro
 (located failures: report each as an `unparsed` step), :func:`warnings` with
 ``with_problems=False`` (the rest) and :func:`hints`. Equations side by side in one display
 (``a = b \\qquad c = d``, ``\\text{and}``, the column pairs of an align) are separate chains.
-The rules for rows, dead code and relation spellings live in :mod:`xentsym.read`.
+The rules for rows, dead code, macros and relation spellings live in :mod:`xentsym.read`;
+the document's own macros are expanded before its displays and hints are read.
 """
 from __future__ import annotations
 
 import bisect
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from .errors import ParseError
 from .read import conditionals
+from .read import macros as read_macros
 from .read import relations as read_relations
 from .read import separators
 
@@ -184,7 +186,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Display:
-    """One display formula: `latex` is its inner text, starting at (`line`, `column`)."""
+    """One display formula: `latex` is its inner text, starting at (`line`, `column`), with
+    the document's macros expanded (`origin` then maps its offsets back to the file)."""
 
     latex: str
     line: int
@@ -192,14 +195,21 @@ class Display:
     kind: str  # "$$", "\\[", "math-fence", or an environment name without its star
     start: int  # offset of latex[0] in document.text
     document: Document = field(repr=False, compare=False)
+    origin: read_macros.SourceMap | None = field(default=None, repr=False, compare=False)
+    # a macro that cannot be expanded here: (offset in document.text, message)
+    macro_problem: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def end(self) -> int:
-        return self.start + len(self.latex)
+        """The offset in document.text after the display's text."""
+        return self.origin.source_end if self.origin else self.start + len(self.latex)
 
     def position(self, offset: int = 0) -> tuple[int, int]:
-        """1-based (line, column) in the file of an offset into `latex`."""
+        """1-based (line, column) in the file of an offset into `latex` (text a macro
+        produced is at the macro's call)."""
         offset = min(max(int(offset), 0), len(self.latex))
+        if self.origin is not None:
+            return self.document.position(self.origin.source(offset))
         return self.document.position(self.start + offset)
 
     @cached_property
@@ -211,6 +221,9 @@ class Display:
         """Too long to split, unbalanced braces, \\left without \\right and the like,
         located in the file: failures, not warnings."""
         out = []
+        if self.macro_problem is not None:
+            line, col = self.document.position(self.macro_problem[0])
+            out.append(DocumentProblem(line, col, self.macro_problem[1], self))
         for offset, message in self._analysis.warnings:
             line, col = self.position(offset)
             out.append(DocumentProblem(line, col, message, self))
@@ -450,15 +463,27 @@ def document_chains(doc: Document) -> list[Chain]:
 def hints(doc: Document) -> list[Hint]:
     """Hints from `<!-- xentsym: ... -->` (Markdown) or `% xentsym: ...` (LaTeX) comments;
     one comment may hold several, split on newlines and on `;` outside brackets."""
+    return list(doc._scan.hints)
+
+
+def _hints(doc: Document, comments: list[tuple[int, int]], book=None) -> list[Hint]:
+    """The hints of the comments; with a macro `book`, their macros expanded (a macro that
+    cannot be expanded there is a problem of the book)."""
     out = []
     text = doc.text
-    for body_start, body_end in doc._scan.comments:
+    for body_start, body_end in comments:
         head = _HINT_HEAD.match(text, body_start, body_end)
         if head is None:
             continue
         for a, b in _split_hint(text, head.end(), body_end):
             line, col = doc.position(a)
-            out.append(Hint(line, col, text[a:b]))
+            piece = text[a:b]
+            if book is not None and book.history:
+                done = book.expand(piece, a, table=book.table_at(a))
+                if done.problem is not None:
+                    book.problems.append(done.problem)
+                piece = done.text
+            out.append(Hint(line, col, piece))
     return out
 
 
@@ -499,6 +524,7 @@ class _ScanResult:
     warnings: list[DocumentWarning]
     comments: list[tuple[int, int]]  # (start, end) of the body of each comment that may hold hints
     problems: list["DocumentProblem"]  # the scanner's failures (also among `warnings`)
+    hints: list[Hint] = field(default_factory=list)
 
 
 class _Finder:
@@ -661,7 +687,38 @@ def _unquote(text: str, start: int, latex: str) -> str:
 
 def _scan_document(doc: Document) -> _ScanResult:
     scanner = _scan_latex(doc) if doc.kind == "latex" else _scan_markdown(doc)
-    return _ScanResult(scanner.displays, scanner.warnings, scanner.comments, scanner.problems)
+    hint_list = _hints(doc, scanner.comments)
+    if read_macros.may_define(scanner.search):
+        hint_list = _expand_macros(doc, scanner)
+    return _ScanResult(scanner.displays, scanner.warnings, scanner.comments, scanner.problems,
+                       hint_list)
+
+
+def _expand_macros(doc: Document, sc: "_Scanner") -> list[Hint]:
+    """Expand the document's macros in its displays (and hints), in reading order: LaTeX
+    definitions stand outside displays (one inside a display ends with it, as TeX's group
+    does); Markdown ones inside math blocks, and hold to the end of the file (as MathJax's
+    do). Failures are located problems."""
+    book = read_macros.Macros()
+    latex = doc.kind == "latex"
+    last = 0
+    for k, display in enumerate(sc.displays):
+        if latex:
+            book.define_in(sc.search, last, display.start)
+        last = display.end
+        done = book.expand(display.latex, display.start, local=latex)
+        if done.problem is not None:
+            sc.displays[k] = replace(display, macro_problem=done.problem)
+        elif done.origin is not None:
+            sc.displays[k] = replace(display, latex=done.text, origin=done.origin)
+    if latex:
+        book.define_in(sc.search, last, len(sc.search))
+    hint_list = _hints(doc, sc.comments, book)
+    for offset, message in book.warnings:
+        sc.warn(offset, message, failure=False)
+    for offset, message in book.problems:
+        sc.warn(offset, message)
+    return hint_list
 
 
 def _scan_markdown(doc: Document) -> _Scanner:

@@ -1,0 +1,314 @@
+r"""Macros a document defines are expanded, within that file, before its displays are read.
+
+End to end through ``check_document``: steps written with ``\newcommand``, ``\def``,
+``\DeclareMathOperator`` ... are verified or refuted as if written out; verdicts and errors
+point at lines of the original file; recursive definitions end quickly as located
+failures; hints see the macros of their place.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from xentsym import document as docs
+from xentsym.checkdoc import check_document
+from xentsym.errors import ParseError
+from xentsym.parse import parse
+from xentsym.read import macros
+from xentsym.verify import Options
+
+OPTIONS = Options(samples=60, timeout=20)
+
+
+def check(tmp_path, text: str, name: str):
+    path = tmp_path / name
+    path.write_text(text)
+    return check_document(str(path), OPTIONS)
+
+
+def by_line(report) -> dict[int, str]:
+    return {s.line: s.status for s in report.steps}
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, ln in enumerate(text.splitlines(), 1) if needle in ln)
+
+
+# ------------------------------------------------------------------ end to end, Markdown
+
+LOGISTIC_MD = r"""# The logistic function, in shorthand
+
+MathJax users define their shorthand in a math block of its own:
+
+$$\newcommand{\sig}[1]{\sigma(#1)}$$
+
+Symmetry of the logistic curve:
+
+$$1 - \sig{z} = \sig{-z}$$
+
+A slip: the two halves add up to one, not to twice one of them.
+
+$$\sig{z} + \sig{-z} = 2 \sig{z}$$
+
+A \def inside a display is kept for the displays that follow, as MathJax keeps it:
+
+$$\def\odds#1{\frac{#1}{1 - #1}} \odds{\sig{t}} = e^{t}$$
+
+$$\odds{\sig t} = e^{2t}$$
+"""
+
+
+def test_markdown_macros_verify_and_refute(tmp_path):
+    report = check(tmp_path, LOGISTIC_MD, "logistic.md")
+    lines = by_line(report)
+    assert lines == {
+        line_of(LOGISTIC_MD, r"1 - \sig{z}"): "verified",
+        line_of(LOGISTIC_MD, r"2 \sig{z}"): "refuted",
+        line_of(LOGISTIC_MD, r"= e^{t}"): "verified",
+        line_of(LOGISTIC_MD, r"e^{2t}"): "refuted",
+    }, report.steps
+    # the block that only defines \sig gives no chain, and nothing is an error
+    assert not report.errors
+    assert len(report.steps) == 4
+
+
+# ------------------------------------------------------------------ end to end, LaTeX
+
+ENTROPY_TEX = r"""\documentclass{article}
+\usepackage{amsmath}
+\newcommand{\R}{\mathbb{R}}
+\newcommand\half{\frac{1}{2}}
+\newcommand{\nrm}[1]{\left\| #1 \right\|}
+\newcommand{\Ex}[2][u]{\sum_{#1=1}^{n} #2}
+\providecommand{\half}{0.7}
+\def\w{\theta}
+\def\ip#1#2{#1 #2}
+\DeclareMathOperator{\sqr}{sqr}
+\iffalse
+  \renewcommand{\half}{3}
+\fi
+% \renewcommand{\half}{4}   (a comment: not a definition)
+\begin{document}
+Squares, with the first half kept:
+\begin{equation}
+  \half \ip{\w}{\w} = \frac{\w^2}{2}
+\end{equation}
+A sum with the default index and with an explicit one:
+\[
+  \Ex{c\,p_u} = c \Ex[v]{p_v}
+\]
+and a wrong one:
+\[
+  \Ex{(p_u + 1)} = \Ex{p_u}
+\]
+\renewcommand{\half}{\frac{1}{3}}
+\[
+  3 \half \w = \w + 1
+\]
+\end{document}
+"""
+
+
+def test_latex_macros_verify_and_refute(tmp_path):
+    report = check(tmp_path, ENTROPY_TEX, "entropy.tex")
+    lines = by_line(report)
+    assert lines == {
+        line_of(ENTROPY_TEX, r"\half \ip{\w}"): "verified",
+        line_of(ENTROPY_TEX, r"c\,p_u"): "verified",
+        line_of(ENTROPY_TEX, r"\Ex{(p_u + 1)}"): "refuted",
+        line_of(ENTROPY_TEX, r"3 \half \w"): "refuted",
+    }, report.steps
+    assert not report.errors
+
+
+def test_latex_definitions_inside_a_display_end_with_it():
+    text = ("\\documentclass{article}\n\\begin{document}\n"
+            "\\[ \\def\\k{2} x^\\k = x x \\]\n"
+            "\\[ \\k = 2 \\]\n"
+            "\\[ \\gdef\\m{5} \\]\n"
+            "\\[ \\m = 5 \\]\n\\end{document}\n")
+    doc = docs.document_from_text(text, "local.tex")
+    sides = [[s.text for s in c.sides] for c in docs.document_chains(doc)]
+    assert sides == [["x^2", "x x"], [r"\k", "2"], ["5", "5"]]
+
+
+def test_operator_names_reach_the_reader():
+    text = ("$$\\DeclareMathOperator{\\softmax}{softmax}"
+            "\\DeclareMathOperator*{\\amax}{arg\\,max}$$\n\n"
+            "$$\\hat{w} = \\amax_{w} \\softmax(z)_w$$\n")
+    doc = docs.document_from_text(text, "ops.md")
+    (chain,) = docs.document_chains(doc)
+    assert chain.sides[1].text == r"\operatorname*{arg\,max}_{w} \operatorname{softmax}(z)_w"
+    assert chain.sides[1].optimiser == ("max", "w")
+
+
+# ------------------------------------------------------------------ positions
+
+POSITIONS_MD = r"""Notes on a loss.
+
+$$
+\newcommand{\loss}[2]{
+  -\left( #1 \log #2
+  + (1 - #1) \log(1 - #2) \right)
+}
+$$
+
+The loss is a sum of two terms,
+
+$$\loss{y}{p} = -y \log p
+  - (1 - y) \log(1 - p)$$
+
+and, with the arguments on lines of their own,
+
+$$\loss{
+  y
+}{
+  q
+} = -y \log q -
+  (1 - y) \log(1 + q)$$
+
+$$\loss{a}{b} = \frac{ }{$$
+"""
+
+
+def test_lines_point_at_the_original_file(tmp_path):
+    report = check(tmp_path, POSITIONS_MD, "loss.md")
+    steps = report.steps
+    assert [(s.line, s.status) for s in steps] == [
+        (line_of(POSITIONS_MD, r"- (1 - y) \log(1 - p)$$") - 1, "verified"),
+        (line_of(POSITIONS_MD, r"} = -y \log q -"), "refuted"),
+        (line_of(POSITIONS_MD, r"\loss{a}{b} = \frac"), "unparsed"),
+    ]
+
+
+def test_sides_map_back_to_the_call_and_to_copied_text():
+    doc = docs.document_from_text(POSITIONS_MD, "loss.md")
+    chains = docs.document_chains(doc)
+    lhs = chains[0].sides[0]
+    call = line_of(POSITIONS_MD, r"\loss{y}{p} = ")
+    assert lhs.text.startswith(r"-\left(")  # the macro's text, not its name
+    assert (lhs.line, lhs.column) == (call, 3)
+    # a character of the macro's body is at the call; an argument at its own place
+    y_at = lhs.text.index("y")
+    assert lhs.position(y_at) == (call, 9)
+    assert lhs.position(1) == (call, 3)
+    # the second display spans its arguments' lines: its right side starts on the line of '}'
+    rhs = chains[1].sides[1]
+    assert rhs.line == line_of(POSITIONS_MD, r"} = -y \log q -")
+    assert chains[1].display.end == POSITIONS_MD.index(r"(1 + q)$$") + len("(1 + q)")
+
+
+def test_parse_errors_count_lines_of_the_source(tmp_path):
+    text = ("\\documentclass{article}\n\\newcommand{\\pair}[2]{(#1 +\n #2)}\n"
+            "\\begin{document}\n\\begin{align}\n"
+            "f &= \\pair{\n a}{b}\n"
+            "  + \\frac{1} \\\\\n"
+            "  &= 2 + \\pair{a}{b}\n"
+            "\\end{align}\n\\end{document}\n")
+    report = check(tmp_path, text, "pairs.tex")
+    assert [(s.line, s.status) for s in report.steps] == [
+        (line_of(text, "f &= "), "unparsed"), (line_of(text, "&= 2 +"), "unparsed")]
+    (chain,) = docs.document_chains(docs.document_from_text(text, "pairs.tex"))
+    side = chain.sides[1]
+    assert side.text.startswith("(  a +  b)\n\n")  # the call's two newlines follow it
+    with pytest.raises(ParseError) as caught:
+        parse(side.text, line=side.line, column=side.column)
+    assert caught.value.line == line_of(text, r"+ \frac{1}")
+
+
+# ------------------------------------------------------------------ limits
+
+@pytest.mark.parametrize("definition, use", [
+    (r"\def\a{\a\a}", r"\a"),                      # calls itself
+    (r"\newcommand{\b}{x\b}", r"\b"),              # grows one token at a time
+    (r"\def\c{\d\d\d\d}\def\d{\e\e\e\e}\def\e{\f\f\f\f}\def\f{\g\g\g\g}"
+     r"\def\g{\h\h\h\h}\def\h{\i\i\i\i}\def\i{\j\j\j\j}\def\j{xxxxxxxxxxxxxxxx}", r"\c"),
+    (r"\newcommand{\two}[1]{#1#1}", r"\two{\two{\two{\two{\two{\two{\two{\two{\two{\two{"
+     r"\two{\two{\two{\two{\two{\two{\two{\two{\two{\two{yyyyyyyyyyyy}}}}}}}}}}}}}}}}}}}}"),
+])
+@pytest.mark.parametrize("kind", ["md", "tex"])
+def test_runaway_macros_end_quickly_as_located_failures(tmp_path, definition, use, kind):
+    if kind == "md":
+        text = f"Intro.\n\n$${definition}$$\n\nThen\n\n$$z = {use} + 1$$\n"
+    else:
+        text = (f"\\documentclass{{article}}\n{definition}\n\\begin{{document}}\n"
+                f"\\[ z = {use} + 1 \\]\n\\end{{document}}\n")
+    start = time.monotonic()
+    doc = docs.document_from_text(text, f"runaway.{kind}")
+    found = docs.problems(doc)
+    assert time.monotonic() - start < 5
+    line = line_of(text, "z = ")
+    assert [p.line for p in found] == [line]
+    assert found[0].column > text.splitlines()[line - 1].index(use[:2])  # at a call
+    assert "macro" in found[0].message
+    (chain,) = docs.document_chains(doc)
+    assert chain.problem is not None
+    report = check(tmp_path, text, f"runaway.{kind}")
+    assert [s.status for s in report.steps] == ["unparsed"]
+    assert not report.ok()
+
+
+def test_a_runaway_display_without_relations_still_fails_the_file(tmp_path):
+    report = check(tmp_path, "$$\\def\\a{\\a\\a}\\a$$\n\n$$x + x = 2x$$\n", "loop.md")
+    assert [s.status for s in report.steps] == ["verified"]
+    assert report.errors and report.errors[0][:2] == (1, 15)
+    assert not report.ok()
+
+
+def test_delimited_parameters_are_refused_with_a_located_warning(tmp_path):
+    text = ("Pairs.\n\n$$\\def\\pr(#1,#2){#1 + #2}$$\n\n$$\\pr(a,b) = a + b$$\n\n"
+            "$$a + b = b + a$$\n")
+    report = check(tmp_path, text, "pairs.md")
+    assert [s.status for s in report.steps] == ["unparsed", "verified"]
+    assert any(line == 3 and "delimited parameter" in msg for line, msg in report.warnings)
+    assert "delimited parameter" in report.steps[0].message
+
+
+def test_malformed_definitions_are_located_problems():
+    text = ("\\documentclass{article}\n\\newcommand{\\x}[two]{y}\n\\newcommand{notacommand}{y}\n"
+            "\\begin{document}\n\\[ a = b \\]\n\\end{document}\n")
+    doc = docs.document_from_text(text, "bad.tex")
+    found = [(p.line, p.column) for p in docs.problems(doc)]
+    assert found == [(2, 1), (3, 1)]
+
+
+# ------------------------------------------------------------------ hints
+
+def test_hints_are_read_with_the_macros_of_their_place(tmp_path):
+    text = ("\\documentclass{article}\n\\newcommand{\\pr}{\\theta}\n"
+            "% xentsym: 0 < \\pr < 1\n"
+            "\\begin{document}\n\\[ \\sqrt{\\pr^2} = \\pr \\]\n\\end{document}\n")
+    report = check(tmp_path, text, "hint.tex")
+    assert [s.status for s in report.steps] == ["verified"]
+    hint = docs.hints(docs.document_from_text(text, "hint.tex"))[0]
+    assert (hint.line, hint.column, hint.text) == (3, 12, r"0 < \theta < 1")
+    # without the hint the same step is refuted (theta may be negative)
+    report = check(tmp_path, text.replace("% xentsym: 0 < \\pr < 1\n", "%\n"), "nohint.tex")
+    assert [s.status for s in report.steps] == ["refuted"]
+
+
+def test_a_hint_before_the_definition_sees_no_macro():
+    text = ("<!-- xentsym: \\vx: real -->\n\n$$\\def\\vx{v}$$\n\n"
+            "<!-- xentsym: \\vx: positive -->\n\n$$\\vx = \\vx$$\n")
+    hints = docs.hints(docs.document_from_text(text, "h.md"))
+    assert [h.text for h in hints] == [r"\vx: real", "v: positive"]
+
+
+# ------------------------------------------------------------------ the mechanism
+
+def test_arguments_follow_tex():
+    book = macros.Macros()
+    book.expand(r"\newcommand{\f}[2]{f(#1;#2)}\def\s{\sigma}", 0)
+    assert book.expand(r"\f xy \f{ab} c \f\alpha{\beta}", 0).text == \
+        r"f(x;y) f(ab;c) f(\alpha;\beta)"
+    assert book.expand(r"\s x + \s\s", 0).text == r"\sigma x + \sigma\sigma"
+    assert book.expand(r"\f{a}", 0).problem[1].startswith("missing argument 2 of \\f")
+
+
+def test_source_map_segments():
+    book = macros.Macros()
+    book.expand(r"\def\one{1}", 0)
+    done = book.expand("a\\one b", 50)
+    assert done.text == "a1 b"
+    assert [done.origin.source(k) for k in range(5)] == [50, 51, 55, 56, 57]

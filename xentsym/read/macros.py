@@ -1,0 +1,481 @@
+r"""Macros a document defines (``\newcommand``, ``\def`` ...), expanded as TeX would before
+its displays are read, with a map from the expanded text back to the source.
+
+What is expanded: the document's own definitions, in reading order --
+``\newcommand``, ``\renewcommand``, ``\providecommand`` (and their ``*`` forms) with
+``[n]`` parameters and an optional first argument ``[default]``; ``\def``, ``\gdef``,
+``\edef``, ``\xdef`` with undelimited parameters ``#1#2...`` (a delimited parameter text
+such as ``\def\pair(#1,#2){..}`` is refused with a warning, and a later use of that macro is
+a located failure); ``\let\a\b``; ``\DeclareMathOperator{\softmax}{softmax}`` (expanded to
+``\operatorname{softmax}``, the starred form to ``\operatorname*{...}``). Arguments follow
+TeX: spaces before an argument are skipped, a braced group gives its contents, otherwise
+one token does. Macros the document does not define (``\frac``, ``\mathbb`` ...) are left
+alone.
+
+Positions: every character of the expanded text maps back to the source
+(:class:`SourceMap`): text copied from the source maps to itself, the text of a macro body to
+the macro call. A call's expansion holds no newline; the newlines the call spanned (in its
+arguments) follow it, so a line counted in the expanded text is a line of the source.
+
+Bounds: :data:`MAX_EXPANSIONS`, :data:`MAX_DEPTH`, :data:`MAX_OUTPUT` and
+:data:`MAX_PENDING` stop a recursive or exponential definition quickly; the text is then
+reported as a located failure, never expanded in part.
+
+>>> book = Macros()
+>>> book.expand(r"\newcommand{\sig}[1]{\sigma(#1)} 1 - \sig{z} = \sig z", 0).text
+' 1 - \\sigma(z) = \\sigma(z)'
+>>> e = book.expand(r"\sig{x}+y", 100)
+>>> e.text, e.origin.source(0), e.origin.source(len(e.text) - 1)
+('\\sigma(x)+y', 100, 108)
+>>> book.expand(r"\def\a{\a\a}\a", 0).problem[1]
+'macro \\a expands more than 64 levels deep (a definition that calls itself?)'
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+MAX_EXPANSIONS = 10_000  # macro calls expanded in one display (or hint)
+MAX_DEPTH = 64  # a macro's text calling another macro, this many levels deep
+MAX_OUTPUT = 100_000  # characters of one expanded display
+MAX_PENDING = 200_000  # tokens waiting to be read
+MAX_MACROS = 2_000  # definitions per document
+MAX_DEFINITION = 20_000  # characters of one definition outside a display
+
+_TOKEN = re.compile(r"\\(?:[a-zA-Z]+|.)|%[^\n]*|\s+|.", re.S)
+_DEFINES = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def|gdef|edef|xdef|let|"
+                      r"DeclareMathOperator)(?![a-zA-Z])")
+_COMMANDS = frozenset({r"\newcommand", r"\renewcommand", r"\providecommand"})
+_DEFS = frozenset({r"\def", r"\gdef", r"\edef", r"\xdef"})
+DEFINERS = _COMMANDS | _DEFS | {r"\let", r"\DeclareMathOperator"}
+_CONTROL_WORD = re.compile(r"\\[a-zA-Z]+")
+
+
+def may_define(text: str) -> bool:
+    r"""Whether `text` holds anything that looks like a definition (else nothing to expand).
+
+    >>> may_define(r"a \newcommand{\x}{y}"), may_define(r"\newcommandx"), may_define("x")
+    (True, False, False)
+    """
+    return _DEFINES.search(text) is not None
+
+
+class _Failure(Exception):
+    def __init__(self, offset: int, message: str):
+        super().__init__(message)
+        self.offset, self.message = offset, message
+
+
+@dataclass(frozen=True)
+class Macro:
+    """``body`` holds token texts and parameter numbers (int k stands for #k)."""
+
+    name: str
+    params: int
+    body: tuple
+    default: tuple | None = None  # the optional first argument's default tokens
+    final: bool = False  # \let to a command the document does not define: not re-read
+    refused: str | None = None  # why a call cannot be expanded
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Offsets of an expanded text back to source offsets.
+
+    ``segments`` are (expanded offset, source offset, step): step 1 for text copied from the
+    source (the offsets advance together), 0 for a macro's text (all of it at the call)."""
+
+    segments: tuple[tuple[int, int, int], ...]
+    length: int  # of the expanded text
+    source_end: int  # source offset of the end of the expanded text
+
+    def source(self, offset: int) -> int:
+        """The source offset of an offset into the expanded text."""
+        offset = min(max(int(offset), 0), self.length)
+        if offset >= self.length or not self.segments:
+            return self.source_end
+        i = bisect.bisect_right(self.segments, (offset, float("inf"))) - 1
+        out, src, step = self.segments[max(i, 0)]
+        return src + (offset - out) * step
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The expanded text; ``origin`` is None when nothing was expanded (text is the input).
+    A ``problem`` (source offset, message) means the text could not be expanded: ``text`` is
+    then the input unchanged."""
+
+    text: str
+    origin: SourceMap | None
+    problem: tuple[int, str] | None = None
+
+
+def _tokens(text: str, start: int) -> list[tuple[str, int, int, int]]:
+    """(text, source offset, step, depth) tokens, in reverse order (a stack)."""
+    return [(m.group(), start + m.start(), 1, 0) for m in _TOKEN.finditer(text)][::-1]
+
+
+class Macros:
+    """A document's macro table, read in order; definitions made outside groups are
+    :attr:`history` (offset, name, macro), so the table at any offset can be rebuilt."""
+
+    def __init__(self):
+        self.table: dict[str, Macro] = {}
+        self.history: list[tuple[int, str, Macro]] = []
+        self.warnings: list[tuple[int, str]] = []
+        self.problems: list[tuple[int, str]] = []
+
+    def table_at(self, offset: int) -> dict[str, Macro]:
+        """The macros defined (outside groups) before source offset `offset`."""
+        table: dict[str, Macro] = {}
+        for at, name, macro in self.history:
+            if at >= offset:
+                break
+            table[name] = macro
+        return table
+
+    def define_in(self, text: str, start: int, end: int) -> None:
+        """Read the definitions in text[start:end] (LaTeX outside displays; nothing else
+        there is expanded). A definition that cannot be read is a problem."""
+        pos = start
+        while True:
+            m = _DEFINES.search(text, pos, end)
+            if m is None:
+                return
+            if _escaped(text, m.start()):
+                pos = m.end()
+                continue
+            stop = min(end, m.start() + MAX_DEFINITION)
+            run = _Run(self, _tokens(text[m.start():stop], m.start()), local=False)
+            word = run.pending.pop()
+            try:
+                run.define(word)
+            except _Failure as exc:
+                if exc.message.startswith("missing") and stop < end:
+                    exc.message = (f"{word[0]} longer than {MAX_DEFINITION} characters "
+                                   f"cannot be read")
+                self.problems.append((exc.offset, exc.message))
+                pos = m.end()
+                continue
+            pos = run.pending[-1][1] if run.pending else stop
+
+    def expand(self, text: str, start: int, *, local: bool = False,
+               table: dict[str, Macro] | None = None) -> Expansion:
+        r"""Expand the macros of `text` (which starts at source offset `start`); definitions
+        in it are read too. With `local`, they end with the text (a TeX group: a LaTeX
+        display), except \gdef and \xdef. `table` replaces the document's table (a hint
+        read with the macros of its place) and is left unchanged."""
+        if table is None and not self.table and not may_define(text):
+            return Expansion(text, None)
+        saved = self.table
+        if table is not None:
+            self.table, local = dict(table), True
+        elif local:
+            self.table = dict(saved)
+        run = _Run(self, _tokens(text, start), local)
+        try:
+            run.run()
+            problem = None
+        except _Failure as exc:
+            problem = (exc.offset, exc.message)
+        finally:
+            if table is not None or local:
+                self.table = saved
+                if table is None:
+                    for name, macro in run.global_defs:
+                        self.table[name] = macro
+        if problem is not None:
+            return Expansion(text, None, problem)
+        if not run.changed:
+            return Expansion(text, None)
+        return run.result(start + len(text))
+
+
+def _escaped(text: str, at: int) -> bool:
+    run = 0
+    while at - run - 1 >= 0 and text[at - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+class _Run:
+    """One expansion: `pending` is a stack of tokens still to read (the next one last)."""
+
+    def __init__(self, book: Macros, pending: list, local: bool):
+        self.book, self.pending, self.local = book, pending, local
+        self.out: list[tuple[str, int, int]] = []
+        self.size = 0
+        self.calls = 0
+        self.changed = False
+        self.global_defs: list[tuple[str, Macro]] = []
+
+    # ---------------------------------------------------------------- reading tokens
+
+    def run(self) -> None:
+        while self.pending:
+            tok = self.pending.pop()
+            word = tok[0]
+            if word in DEFINERS:
+                self.changed = True
+                self.emit_newlines(self.define(tok))
+                continue
+            macro = self.book.table.get(word) if word[0] == "\\" else None
+            if macro is not None:
+                self.changed = True
+                self.call(macro, tok)
+                continue
+            self.emit(tok)
+
+    def emit(self, tok) -> None:
+        text = tok[0]
+        if self.out and text[:1].isascii() and text[:1].isalpha() and \
+                _CONTROL_WORD.fullmatch(self.out[-1][0]):
+            self.out.append((" ", tok[1], 0))  # \sigma then x: not \sigmax
+            self.size += 1
+        self.out.append((text, tok[1], tok[2]))
+        self.size += len(text)
+        if self.size > MAX_OUTPUT:
+            raise _Failure(tok[1], f"the expanded macros make this text longer than "
+                                   f"{MAX_OUTPUT} characters")
+
+    def emit_newlines(self, consumed: list) -> None:
+        for tok in consumed:
+            if tok[2] == 1 and "\n" in tok[0]:
+                for k, c in enumerate(tok[0]):
+                    if c == "\n":
+                        self.out.append(("\n", tok[1] + k, 1))
+                        self.size += 1
+
+    def take(self, at: int, what: str):
+        if not self.pending:
+            raise _Failure(at, f"missing {what}")
+        return self.pending.pop()
+
+    def skip_spaces(self, consumed: list) -> None:
+        while self.pending and (self.pending[-1][0].isspace() or self.pending[-1][0][0] == "%"):
+            consumed.append(self.pending.pop())
+
+    def argument(self, at: int, what: str, consumed: list) -> list:
+        """An undelimited argument: a braced group's contents, else one token."""
+        self.skip_spaces(consumed)
+        tok = self.take(at, what)
+        consumed.append(tok)
+        if tok[0] == "}":
+            raise _Failure(tok[1], f"missing {what}: '}}' found")
+        if tok[0] != "{":
+            return [tok]
+        return self.until(tok[1], "}", what, consumed)
+
+    def until(self, at: int, closer: str, what: str, consumed: list) -> list:
+        """Tokens up to `closer` at brace depth 0 (the closer is consumed, not returned)."""
+        group, depth = [], 0
+        while True:
+            if not self.pending:
+                raise _Failure(at, f"missing {what}: '{closer}' is never found")
+            tok = self.pending.pop()
+            consumed.append(tok)
+            if tok[0] == closer and depth == 0:
+                return group
+            if tok[0] == "{":
+                depth += 1
+            elif tok[0] == "}":
+                depth -= 1
+                if depth < 0:
+                    raise _Failure(at, f"missing {what}: '}}' before '{closer}'")
+            group.append(tok)
+
+    def optional(self, at: int, what: str, consumed: list) -> list | None:
+        """A [bracketed] optional argument, or None when the next token is not '['."""
+        self.skip_spaces(consumed)
+        if not self.pending or self.pending[-1][0] != "[":
+            return None
+        consumed.append(self.pending.pop())
+        return self.until(at, "]", what, consumed)
+
+    # ---------------------------------------------------------------- definitions
+
+    def define(self, tok) -> list:
+        """Read the definition that `tok` starts; return the tokens it consumed."""
+        word, at = tok[0], tok[1]
+        consumed = [tok]
+        if word == r"\let":
+            name = self.name(at, word, consumed, braces=False)
+            self.skip_spaces(consumed)
+            if self.pending and self.pending[-1][0] == "=":
+                consumed.append(self.pending.pop())
+                self.skip_spaces(consumed)
+            target = self.take(at, f"second command of {word}")
+            consumed.append(target)
+            known = self.book.table.get(target[0])
+            macro = (Macro(name, known.params, known.body, known.default, known.final,
+                           known.refused) if known is not None
+                     else Macro(name, 0, (target[0],), final=True))
+            self.store(name, macro, at, False)
+            return consumed
+        star = bool(self.pending) and self.pending[-1][0] == "*" and word not in _DEFS
+        if star:
+            consumed.append(self.pending.pop())
+        name = self.name(at, word, consumed, braces=word not in _DEFS)
+        if word == r"\DeclareMathOperator":
+            body = self.argument(at, f"body of {word}{{{name}}}", consumed)
+            texts = (r"\operatorname", *(("*",) if star else ()), "{",
+                     *(t[0] for t in body), "}")
+            self.store(name, Macro(name, 0, texts), at, False)
+            return consumed
+        if word in _DEFS:
+            params, delimited = 0, False
+            while self.pending and self.pending[-1][0] != "{":
+                p = self.pending.pop()
+                consumed.append(p)
+                nxt = self.pending[-1][0] if self.pending else ""
+                if p[0] == "#" and nxt == str(params + 1):
+                    consumed.append(self.pending.pop())
+                    params += 1
+                else:
+                    delimited = True
+            body = self.argument(at, f"body of {word}{name}", consumed)
+            if delimited:
+                reason = (f"{name} is defined with a delimited parameter text "
+                          f"({word}{name}...{{...}}), which xentsym does not expand")
+                self.book.warnings.append((at, reason))
+                self.store(name, Macro(name, 0, (), refused=reason), at, word == r"\gdef")
+                return consumed
+            texts = self.parameters(body, params, at, name)
+            if word in (r"\edef", r"\xdef"):
+                texts = self.expanded(texts, at)
+            self.store(name, Macro(name, params, texts), at, word in (r"\gdef", r"\xdef"))
+            return consumed
+        params, default = 0, None
+        count = self.optional(at, f"number of parameters of {word}{{{name}}}", consumed)
+        if count is not None:
+            digits = "".join(t[0] for t in count).strip()
+            if not (len(digits) == 1 and digits.isdigit()):
+                raise _Failure(at, f"{word}{{{name}}}: the number of parameters "
+                                   f"[{digits}] is not a digit 0-9")
+            params = int(digits)
+            optional = self.optional(at, f"default argument of {word}{{{name}}}", consumed)
+            if optional is not None:
+                if params == 0:
+                    raise _Failure(at, f"{word}{{{name}}} has a default argument but no "
+                                       f"parameters")
+                default = tuple(t[0] for t in optional)
+        body = self.argument(at, f"body of {word}{{{name}}}", consumed)
+        macro = Macro(name, params, self.parameters(body, params, at, name), default)
+        exists = name in self.book.table
+        if word == r"\providecommand" and exists:
+            return consumed
+        if word == r"\newcommand" and exists:
+            self.book.warnings.append((at, f"\\newcommand{{{name}}}: {name} is already "
+                                           f"defined; LaTeX stops here, and the earlier "
+                                           f"definition is kept"))
+            return consumed
+        self.store(name, macro, at, False)
+        return consumed
+
+    def name(self, at: int, word: str, consumed: list, braces: bool) -> str:
+        self.skip_spaces(consumed)
+        tok = self.take(at, f"command name after {word}")
+        consumed.append(tok)
+        if braces and tok[0] == "{":
+            inner = [t for t in self.until(at, "}", f"command name after {word}", consumed)
+                     if not t[0].isspace()]
+            tok = inner[0] if len(inner) == 1 else ("", at)
+        if not (tok[0].startswith("\\") and len(tok[0]) > 1):
+            raise _Failure(at, f"{word} must be followed by a command name such as \\R")
+        return tok[0]
+
+    def parameters(self, body: list, params: int, at: int, name: str) -> tuple:
+        """Body token texts with #k turned into the int k (## into #)."""
+        out, i = [], 0
+        while i < len(body):
+            text = body[i][0]
+            if text == "#":
+                nxt = body[i + 1][0] if i + 1 < len(body) else ""
+                if nxt == "#":
+                    out.append("#")
+                    i += 2
+                    continue
+                if nxt.isdigit() and len(nxt) == 1 and 1 <= int(nxt) <= params:
+                    out.append(int(nxt))
+                    i += 2
+                    continue
+                raise _Failure(at, f"the definition of {name} uses #{nxt} but has "
+                                   f"{params} parameter{'s' if params != 1 else ''}")
+            out.append(text)
+            i += 1
+        return tuple(out)
+
+    def expanded(self, texts: tuple, at: int) -> tuple:
+        r"""\edef: the body with the macros it uses expanded now."""
+        if any(isinstance(t, int) for t in texts):
+            raise _Failure(at, "\\edef with parameters is not expanded by xentsym")
+        inner = _Run(self.book, [(t, at, 0, 0) for t in reversed(texts)], self.local)
+        inner.calls = self.calls
+        inner.run()
+        self.calls = inner.calls
+        return tuple(t[0] for t in inner.out)
+
+    def store(self, name: str, macro: Macro, at: int, is_global: bool) -> None:
+        if len(self.book.history) >= MAX_MACROS:
+            raise _Failure(at, f"more than {MAX_MACROS} macro definitions")
+        self.book.table[name] = macro
+        if not self.local:
+            self.book.history.append((at, name, macro))
+        elif is_global:
+            self.global_defs.append((name, macro))
+
+    # ---------------------------------------------------------------- calls
+
+    def call(self, macro: Macro, tok) -> None:
+        name, at, depth = tok[0], tok[1], tok[3] + 1
+        if macro.refused:
+            raise _Failure(at, macro.refused)
+        self.calls += 1
+        if self.calls > MAX_EXPANSIONS:
+            raise _Failure(at, f"more than {MAX_EXPANSIONS} macro expansions (a definition "
+                               f"that calls itself?)")
+        if depth > MAX_DEPTH:
+            raise _Failure(at, f"macro {name} expands more than {MAX_DEPTH} levels deep (a "
+                               f"definition that calls itself?)")
+        if macro.final:
+            self.emit((macro.body[0], at, 0, depth))
+            return
+        consumed: list = []
+        args = []
+        first = 0
+        if macro.default is not None:
+            optional = self.optional(at, f"argument of {name}", consumed)
+            args.append(optional if optional is not None
+                        else [(t, at, 0, depth) for t in macro.default])
+            first = 1
+        for k in range(first, macro.params):
+            args.append(self.argument(at, f"argument {k + 1} of {name}", consumed))
+        result = []
+        for item in macro.body:
+            if isinstance(item, int):
+                result.extend((t[0].replace("\n", " ") if t[2] else t[0], t[1], t[2], t[3])
+                              for t in args[item - 1])
+            else:
+                result.append((item.replace("\n", " "), at, 0, depth))
+        # the newlines the call spans follow its text, so lines still count right
+        result.extend(("\n", t[1] + k, 1, tok[3]) for t in consumed if t[2] == 1
+                      for k, c in enumerate(t[0]) if c == "\n")
+        if len(self.pending) + len(result) > MAX_PENDING:
+            raise _Failure(at, f"the expanded macros make more than {MAX_PENDING} tokens")
+        self.pending.extend(reversed(result))
+
+    def result(self, source_end: int) -> Expansion:
+        segments: list[tuple[int, int, int]] = []
+        pos = 0
+        for text, src, step in self.out:
+            if segments and step == 1 and segments[-1][2] == 1 and \
+                    segments[-1][1] + (pos - segments[-1][0]) == src:
+                pass  # continues the copied segment before it
+            elif segments and step == 0 and segments[-1][2] == 0 and segments[-1][1] == src:
+                pass
+            else:
+                segments.append((pos, src, step))
+            pos += len(text)
+        text = "".join(t[0] for t in self.out)
+        return Expansion(text, SourceMap(tuple(segments), len(text), source_end))
