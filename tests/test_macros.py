@@ -312,3 +312,62 @@ def test_source_map_segments():
     done = book.expand("a\\one b", 50)
     assert done.text == "a1 b"
     assert [done.origin.source(k) for k in range(5)] == [50, 51, 55, 56, 57]
+
+
+def test_paired_delimiters_let_and_edef():
+    text = (r"\documentclass{article}" "\n"
+            r"\DeclarePairedDelimiter{\abs}{\lvert}{\rvert}" "\n"
+            r"\let\oldsum=\sum \def\n{N} \edef\N{\n} \def\n{M}" "\n"
+            r"\begin{document}" "\n"
+            r"\[ \abs{x} + \abs*{\frac{1}{y}} = \abs[\big]{\N \oldsum_{i} x_i} \]" "\n"
+            r"\end{document}" "\n")
+    (chain,) = docs.document_chains(docs.document_from_text(text, "pd.tex"))
+    assert [s.text for s in chain.sides] == [
+        r"\lvert x\rvert + \left\lvert\frac{1}{y}\right\rvert",
+        r"\bigl\lvert N \sum_{i} x_i\bigr\rvert"]
+
+
+def test_newcommand_twice_keeps_the_first_in_latex_and_replaces_it_in_markdown():
+    tex = (r"\documentclass{article}" "\n" r"\newcommand{\c}{1}" "\n" r"\newcommand{\c}{2}"
+           "\n" r"\begin{document}" "\n" r"\[ \c = x \]" "\n" r"\end{document}" "\n")
+    doc = docs.document_from_text(tex, "twice.tex")
+    assert docs.document_chains(doc)[0].sides[0].text == "1"
+    assert any(w.line == 3 and "already defined" in w.message for w in docs.warnings(doc))
+    md = "$$\\newcommand{\\c}{1}$$\n\n$$\\newcommand{\\c}{2}$$\n\n$$\\c = x$$\n"
+    assert docs.document_chains(docs.document_from_text(md, "twice.md"))[0].sides[0].text == "2"
+
+
+def test_a_long_definition_is_read_whole():
+    body = " + ".join(f"a_{{{k}}}" for k in range(400))  # ~3,500 characters
+    text = (r"\documentclass{article}" "\n" rf"\newcommand{{\total}}{{{body}}}" "\n"
+            r"\begin{document}" "\n" r"\[ \total = s \]" "\n" r"\end{document}" "\n")
+    doc = docs.document_from_text(text, "long.tex")
+    assert not docs.problems(doc)
+    assert docs.document_chains(doc)[0].sides[0].text == body
+
+
+def test_many_definitions_and_displays_stay_fast():
+    defs = "".join(rf"\newcommand{{\m{chr(97 + k % 26)}{chr(97 + k // 26 % 26)}}}{{x_{{{k}}}}}"
+                   "\n" for k in range(600))
+    displays = "".join(r"\[ \maa + \mba = \mca \]" "\n" for _ in range(2000))
+    text = (r"\documentclass{article}" "\n" + defs + r"\begin{document}" "\n" + displays
+            + r"\end{document}" "\n")
+    start = time.monotonic()
+    doc = docs.document_from_text(text, "many.tex")
+    assert len(docs.document_chains(doc)) == 2000
+    assert time.monotonic() - start < 10
+
+
+def test_token_soup_never_raises():
+    import random
+    rng = random.Random(11)
+    pieces = [r"\newcommand", r"\renewcommand", r"\def", r"\edef", r"\let", r"\gdef",
+              r"\DeclareMathOperator", r"\DeclarePairedDelimiter", r"\providecommand", "*",
+              r"\a", r"\b", "{", "}", "[", "]", "#", "1", "2", "#1", "##", " ", "\n", "x", "=",
+              "%", r"\\", "$$", r"\[", r"\]", r"\iffalse", r"\fi"]
+    for n in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        for kind in ("md", "tex"):
+            source = f"$${text}$$\n\n$$\\a = \\b$$\n" if kind == "md" else text
+            doc = docs.document_from_text(source, f"soup{n}.{kind}")
+            docs.problems(doc), docs.document_chains(doc), docs.hints(doc), docs.warnings(doc)

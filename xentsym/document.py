@@ -699,7 +699,7 @@ def _expand_macros(doc: Document, sc: "_Scanner") -> list[Hint]:
     definitions stand outside displays (one inside a display ends with it, as TeX's group
     does); Markdown ones inside math blocks, and hold to the end of the file (as MathJax's
     do). Failures are located problems."""
-    book = read_macros.Macros()
+    book = read_macros.Macros(redefine=doc.kind != "latex")
     latex = doc.kind == "latex"
     last = 0
     for k, display in enumerate(sc.displays):

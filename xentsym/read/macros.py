@@ -7,7 +7,10 @@ What is expanded: the document's own definitions, in reading order --
 ``\edef``, ``\xdef`` with undelimited parameters ``#1#2...`` (a delimited parameter text
 such as ``\def\pair(#1,#2){..}`` is refused with a warning, and a later use of that macro is
 a located failure); ``\let\a\b``; ``\DeclareMathOperator{\softmax}{softmax}`` (expanded to
-``\operatorname{softmax}``, the starred form to ``\operatorname*{...}``). Arguments follow
+``\operatorname{softmax}``, the starred form to ``\operatorname*{...}``);
+mathtools' ``\DeclarePairedDelimiter{\abs}{\lvert}{\rvert}`` (``\abs{x}`` is
+``\lvert x\rvert``, ``\abs*{x}`` uses ``\left``/``\right``, ``\abs[\big]{x}``
+``\bigl``/``\bigr``). Arguments follow
 TeX: spaces before an argument are skipped, a braced group gives its contents, otherwise
 one token does. Macros the document does not define (``\frac``, ``\mathbb`` ...) are left
 alone.
@@ -42,14 +45,17 @@ MAX_OUTPUT = 100_000  # characters of one expanded display
 MAX_PENDING = 200_000  # tokens waiting to be read
 MAX_MACROS = 2_000  # definitions per document
 MAX_DEFINITION = 20_000  # characters of one definition outside a display
+MAX_PROBLEMS = 20  # definitions that cannot be read, before the rest are not read
+_EDEF_DEPTH = 8  # \edef inside the body of \edef ...
 
 _TOKEN = re.compile(r"\\(?:[a-zA-Z]+|.)|%[^\n]*|\s+|.", re.S)
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def|gdef|edef|xdef|let|"
-                      r"DeclareMathOperator)(?![a-zA-Z])")
+                      r"DeclareMathOperator|DeclarePairedDelimiter)(?![a-zA-Z])")
 _COMMANDS = frozenset({r"\newcommand", r"\renewcommand", r"\providecommand"})
 _DEFS = frozenset({r"\def", r"\gdef", r"\edef", r"\xdef"})
-DEFINERS = _COMMANDS | _DEFS | {r"\let", r"\DeclareMathOperator"}
+DEFINERS = _COMMANDS | _DEFS | {r"\let", r"\DeclareMathOperator", r"\DeclarePairedDelimiter"}
 _CONTROL_WORD = re.compile(r"\\[a-zA-Z]+")
+_COMMAND = re.compile(r"\\(?:[a-zA-Z]+|.)", re.S)
 
 
 def may_define(text: str) -> bool:
@@ -62,9 +68,9 @@ def may_define(text: str) -> bool:
 
 
 class _Failure(Exception):
-    def __init__(self, offset: int, message: str):
+    def __init__(self, offset: int, message: str, ran_out: bool = False):
         super().__init__(message)
-        self.offset, self.message = offset, message
+        self.offset, self.message, self.ran_out = offset, message, ran_out
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Macro:
     default: tuple | None = None  # the optional first argument's default tokens
     final: bool = False  # \let to a command the document does not define: not re-read
     refused: str | None = None  # why a call cannot be expanded
+    paired: bool = False  # \DeclarePairedDelimiter: body is (left tokens, right tokens)
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,8 @@ class Macros:
     """A document's macro table, read in order; definitions made outside groups are
     :attr:`history` (offset, name, macro), so the table at any offset can be rebuilt."""
 
-    def __init__(self):
+    def __init__(self, *, redefine: bool = False):
+        self.redefine = redefine  # \newcommand replaces a macro (MathJax), not kept (LaTeX)
         self.table: dict[str, Macro] = {}
         self.history: list[tuple[int, str, Macro]] = []
         self.warnings: list[tuple[int, str]] = []
@@ -139,26 +147,32 @@ class Macros:
         """Read the definitions in text[start:end] (LaTeX outside displays; nothing else
         there is expanded). A definition that cannot be read is a problem."""
         pos = start
-        while True:
+        while len(self.problems) < MAX_PROBLEMS:
             m = _DEFINES.search(text, pos, end)
             if m is None:
                 return
             if _escaped(text, m.start()):
                 pos = m.end()
                 continue
-            stop = min(end, m.start() + MAX_DEFINITION)
-            run = _Run(self, _tokens(text[m.start():stop], m.start()), local=False)
-            word = run.pending.pop()
-            try:
-                run.define(word)
-            except _Failure as exc:
-                if exc.message.startswith("missing") and stop < end:
-                    exc.message = (f"{word[0]} longer than {MAX_DEFINITION} characters "
-                                   f"cannot be read")
-                self.problems.append((exc.offset, exc.message))
-                pos = m.end()
-                continue
-            pos = run.pending[-1][1] if run.pending else stop
+            pos = m.end()
+            size = 512  # most definitions are short: read more only when one runs on
+            while True:
+                stop = min(end, m.start() + size)
+                run = _Run(self, _tokens(text[m.start():stop], m.start()), local=False)
+                word = run.pending.pop()
+                try:
+                    run.define(word)
+                except _Failure as exc:
+                    if exc.ran_out and stop < end and size < MAX_DEFINITION:
+                        size *= 4
+                        continue
+                    if exc.ran_out and stop < end:
+                        exc.message = (f"{word[0]} longer than {MAX_DEFINITION} characters "
+                                       f"is not read")
+                    self.problems.append((exc.offset, exc.message))
+                    break
+                pos = run.pending[-1][1] if run.pending else stop
+                break
 
     def expand(self, text: str, start: int, *, local: bool = False,
                table: dict[str, Macro] | None = None) -> Expansion:
@@ -166,7 +180,8 @@ class Macros:
         in it are read too. With `local`, they end with the text (a TeX group: a LaTeX
         display), except \gdef and \xdef. `table` replaces the document's table (a hint
         read with the macros of its place) and is left unchanged."""
-        if table is None and not self.table and not may_define(text):
+        if table is None and not any(w in self.table or w in DEFINERS
+                                     for w in _COMMAND.findall(text)):
             return Expansion(text, None)
         saved = self.table
         if table is not None:
@@ -209,6 +224,8 @@ class _Run:
         self.calls = 0
         self.changed = False
         self.global_defs: list[tuple[str, Macro]] = []
+        self.edef_depth = 0
+        self.expand_only = False  # \edef's body: definitions in it are not made now
 
     # ---------------------------------------------------------------- reading tokens
 
@@ -216,7 +233,7 @@ class _Run:
         while self.pending:
             tok = self.pending.pop()
             word = tok[0]
-            if word in DEFINERS:
+            if word in DEFINERS and not self.expand_only:
                 self.changed = True
                 self.emit_newlines(self.define(tok))
                 continue
@@ -249,7 +266,7 @@ class _Run:
 
     def take(self, at: int, what: str):
         if not self.pending:
-            raise _Failure(at, f"missing {what}")
+            raise _Failure(at, f"missing {what}", ran_out=True)
         return self.pending.pop()
 
     def skip_spaces(self, consumed: list) -> None:
@@ -272,7 +289,7 @@ class _Run:
         group, depth = [], 0
         while True:
             if not self.pending:
-                raise _Failure(at, f"missing {what}: '{closer}' is never found")
+                raise _Failure(at, f"missing {what}: '{closer}' is never found", ran_out=True)
             tok = self.pending.pop()
             consumed.append(tok)
             if tok[0] == closer and depth == 0:
@@ -317,6 +334,12 @@ class _Run:
         if star:
             consumed.append(self.pending.pop())
         name = self.name(at, word, consumed, braces=word not in _DEFS)
+        if word == r"\DeclarePairedDelimiter":
+            left = self.argument(at, f"left delimiter of {word}{{{name}}}", consumed)
+            right = self.argument(at, f"right delimiter of {word}{{{name}}}", consumed)
+            body = (tuple(t[0] for t in left), tuple(t[0] for t in right))
+            self.store(name, Macro(name, 1, body, paired=True), at, False)
+            return consumed
         if word == r"\DeclareMathOperator":
             body = self.argument(at, f"body of {word}{{{name}}}", consumed)
             texts = (r"\operatorname", *(("*",) if star else ()), "{",
@@ -365,7 +388,7 @@ class _Run:
         exists = name in self.book.table
         if word == r"\providecommand" and exists:
             return consumed
-        if word == r"\newcommand" and exists:
+        if word == r"\newcommand" and exists and not self.book.redefine:
             self.book.warnings.append((at, f"\\newcommand{{{name}}}: {name} is already "
                                            f"defined; LaTeX stops here, and the earlier "
                                            f"definition is kept"))
@@ -410,8 +433,11 @@ class _Run:
         r"""\edef: the body with the macros it uses expanded now."""
         if any(isinstance(t, int) for t in texts):
             raise _Failure(at, "\\edef with parameters is not expanded by xentsym")
+        if self.edef_depth >= _EDEF_DEPTH:
+            raise _Failure(at, f"\\edef nested more than {_EDEF_DEPTH} deep")
         inner = _Run(self.book, [(t, at, 0, 0) for t in reversed(texts)], self.local)
-        inner.calls = self.calls
+        inner.calls, inner.edef_depth = self.calls, self.edef_depth + 1
+        inner.expand_only = True
         inner.run()
         self.calls = inner.calls
         return tuple(t[0] for t in inner.out)
@@ -442,6 +468,8 @@ class _Run:
             self.emit((macro.body[0], at, 0, depth))
             return
         consumed: list = []
+        if macro.paired:
+            return self.paired(macro, tok, depth, consumed)
         args = []
         first = 0
         if macro.default is not None:
@@ -463,6 +491,31 @@ class _Run:
                       for k, c in enumerate(t[0]) if c == "\n")
         if len(self.pending) + len(result) > MAX_PENDING:
             raise _Failure(at, f"the expanded macros make more than {MAX_PENDING} tokens")
+        self.pending.extend(reversed(result))
+
+    def paired(self, macro: Macro, tok, depth: int, consumed: list) -> None:
+        r"""\abs{x}, \abs*{x} (\left \right) or \abs[\big]{x} (\bigl \bigr)."""
+        name, at = tok[0], tok[1]
+        left, right = ([(t, at, 0, depth) for t in part] for part in macro.body)
+        self.skip_spaces(consumed)
+        size = None
+        if self.pending and self.pending[-1][0] == "*":
+            consumed.append(self.pending.pop())
+            size = ("\\left", "\\right")
+        else:
+            given = self.optional(at, f"size of {name}", consumed)
+            if given is not None:
+                word = "".join(t[0] for t in given).strip()
+                if word not in ("", "\\big", "\\Big", "\\bigg", "\\Bigg"):
+                    raise _Failure(at, f"{name}[{word}]: the size is not \\big, \\Big, "
+                                       f"\\bigg or \\Bigg")
+                size = (word + "l", word + "r") if word else None
+        arg = self.argument(at, f"argument of {name}", consumed)
+        result = ([(size[0], at, 0, depth)] if size else []) + left + \
+            [(t[0].replace("\n", " ") if t[2] else t[0], t[1], t[2], t[3]) for t in arg] + \
+            ([(size[1], at, 0, depth)] if size else []) + right
+        result.extend(("\n", t[1] + k, 1, tok[3]) for t in consumed if t[2] == 1
+                      for k, c in enumerate(t[0]) if c == "\n")
         self.pending.extend(reversed(result))
 
     def result(self, source_end: int) -> Expansion:
