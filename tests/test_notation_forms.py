@@ -12,7 +12,8 @@ import sympy as sp
 import xentsym.notation as nt
 from xentsym.checkdoc import check_document
 from xentsym.errors import ParseError
-from xentsym.parse import parse
+from xentsym.functions import CrossEntropy, Entropy, KLDivergence
+from xentsym.parse import parse, parse_objective
 
 i, k, n = nt.i, nt.k, nt.n
 log = sp.log
@@ -167,3 +168,152 @@ $$\sum_{i} r_i^2 = 1$$
 
 def test_an_unbounded_sum_takes_the_declared_size_of_its_family(tmp_path):
     assert statuses(tmp_path, DECLARED_RANGE) == ["refuted", "verified", "refuted"]
+
+
+# ----------------------------------------------------------------------------- 2. KL, H, CE
+
+pd, qd = nt.p, nt.q  # the distributions p(x_i), q(x_i)
+P, Q = sp.IndexedBase("P", real=True), sp.IndexedBase("Q", real=True)
+
+QUANTITY_SPELLINGS = [
+    (r"\mathrm{KL}(p\|q)", KLDivergence(pd, qd)),
+    (r"\operatorname{KL}(p \| q)", KLDivergence(pd, qd)),
+    (r"KL(p||q)", KLDivergence(pd, qd)),
+    (r"D_{\mathrm{KL}}(p \,\|\, q)", KLDivergence(pd, qd)),
+    (r"D_{\text{KL}}(q \| p)", KLDivergence(qd, pd)),
+    (r"D_{KL}(P \parallel Q)", KLDivergence(P, Q)),
+    (r"\mathbb{H}(p)", Entropy(pd)),
+    (r"H(p)", Entropy(pd)),
+    (r"H(p, q)", CrossEntropy(pd, qd)),
+    (r"H(P, Q)", CrossEntropy(P, Q)),
+    (r"\mathrm{CE}(p, q)", CrossEntropy(pd, qd)),
+    (r"\mathrm{KL}(p \| q) + \mathbb{H}(p)", KLDivergence(pd, qd) + Entropy(pd)),
+]
+
+
+@pytest.mark.parametrize("latex,expected", QUANTITY_SPELLINGS,
+                         ids=[s[0] for s in QUANTITY_SPELLINGS])
+def test_spellings_of_kl_entropy_and_cross_entropy(latex, expected):
+    assert parse(latex) == expected
+
+
+def test_word_spellings_of_other_arguments_stay_functions():
+    a_, b_ = sp.Symbol("a", real=True), sp.Symbol("b", real=True)
+    assert parse(r"\mathrm{KL}(a \| b)") == sp.Function("KL", real=True)(a_, b_)
+    assert parse(r"\mathrm{CE}(a, b)") == sp.Function("CE", real=True)(a_, b_)
+
+
+@pytest.mark.parametrize("latex,message", [
+    (r"\mathbb{H}", r"\mathbb{H}"),  # only applied
+    (r"\mathbb{E}(x)", r"\mathbb"),  # expectations are still refused
+    (r"D_{\mathrm{KL}}(a \| b)", "two distributions"),
+    (r"\mathbb{H}(a + b)", "H(...)"),
+])
+def test_quantity_spellings_that_are_still_refused(latex, message):
+    with pytest.raises(ParseError) as info:
+        parse(latex)
+    assert message in info.value.message
+
+
+def test_p_of_x_inside_a_sum_over_x_is_an_entry_of_the_distribution():
+    assert parse(r"\sum_x P(x) \log Q(x)") == sp.Sum(P[xi] * log(Q[xi]), (xi, 1, n))
+    # P(D | beta) and P(Y = y_i | beta) stay the likelihood functions of the lecture
+    beta, D = sp.Symbol("beta", real=True), sp.Symbol("D", real=True)
+    assert parse(r"P(D | \beta)", plain=True) == sp.Function("P", real=True)(D, beta)
+    # outside a sum over x, P(x) is a function of x, as before
+    assert parse(r"P(x)", plain=True) == sp.Function("P", real=True)(sp.Symbol("x", real=True))
+
+
+QUANTITIES_DOC = r"""# Divergence, several spellings
+
+<!-- xentsym: p, q: distributions -->
+
+The divergence is what the cross-entropy adds to the entropy:
+
+$$\mathrm{KL}(p\|q) = H(p, q) - H(p)$$
+
+$$\operatorname{KL}(p \| q) = \mathrm{CE}(p, q) - \mathbb{H}(p)$$
+
+$$KL(p||q) = D_{\mathrm{KL}}(p \,\|\, q)$$
+
+It is not symmetric, and the entropy to add is that of p:
+
+$$\mathrm{KL}(p \| q) = \mathrm{KL}(q \| p)$$
+
+$$\mathrm{CE}(p, q) = \mathbb{H}(q) + D_{KL}(p \| q)$$
+
+With capital letters, as a sum over the outcomes:
+
+$$D_{KL}(P \parallel Q) = \sum_x P(x) \log \frac{P(x)}{Q(x)}$$
+
+$$D_{KL}(P \parallel Q) = \sum_x Q(x) \log \frac{Q(x)}{P(x)}$$
+"""
+
+
+def test_check_doc_on_quantity_spellings(tmp_path):
+    assert statuses(tmp_path, QUANTITIES_DOC) == [
+        "verified", "verified", "verified", "refuted", "refuted", "verified", "refuted"]
+
+
+# ----------------------------------------------------------------------------- 3. optimisers
+
+theta = sp.Symbol("theta", real=True)
+L = sp.Function("L", real=True)
+
+OPTIMISERS = [
+    (r"\arg\max_\theta L(\theta)", "max"),
+    (r"\operatorname*{argmax}_\theta L(\theta)", "max"),
+    (r"\operatorname{arg\,max}_\theta L(\theta)", "max"),
+    (r"\underset{\theta}{\arg\max} L(\theta)", "max"),
+    (r"\underset{\theta}{\operatorname{argmin}} L(\theta)", "min"),
+    (r"\mathop{\mathrm{argmax}}_\theta L(\theta)", "max"),
+    (r"\mathop{\arg\min}\limits_{\theta} L(\theta)", "min"),
+    (r"\argmin_\theta L(\theta)", "min"),
+]
+
+
+@pytest.mark.parametrize("latex,sense", OPTIMISERS, ids=[o[0] for o in OPTIMISERS])
+def test_spellings_of_arg_max_and_arg_min(latex, sense):
+    obj = parse_objective(latex, plain=True)
+    assert (obj.sense, obj.wrt, obj.expr) == (sense, (theta,), L(theta))
+
+
+def test_underset_lists_several_parameters():
+    w, b_ = sp.Symbol("w", real=True), sp.Symbol("b", real=True)
+    obj = parse_objective(r"\underset{w, b}{\arg\min} J(w, b)", plain=True)
+    assert obj.wrt == (w, b_) and obj.sense == "min"
+
+
+@pytest.mark.parametrize("latex", [
+    r"\underset{}{\arg\max} L(\theta)",  # nothing below
+    r"\mathop{\mathrm{argmax}} L(\theta)",  # no subscript
+    r"\underset{\theta}{\max} L(\theta)",  # a value, not an optimiser
+    r"\mathop{\mathrm{argmax} x}_\theta L(\theta)",
+])
+def test_optimiser_spellings_that_are_still_refused(latex):
+    with pytest.raises(ParseError):
+        parse_objective(latex, plain=True)
+
+
+OPTIMISERS_DOC = r"""# Fitting by likelihood
+
+Maximising the log-likelihood is minimising the cross-entropy:
+
+$$\theta_a = \arg\max_\theta \sum_i y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i) = \underset{\theta}{\arg\min} -\sum_i \left(y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i)\right)$$
+
+A positive factor changes nothing:
+
+$$\theta_b = \operatorname*{argmax}_\theta \sum_{i} y_i \log \hat{y}_i = \mathop{\mathrm{argmax}}_\theta 2 \sum_i y_i \log \hat{y}_i$$
+
+but swapping the roles of label and prediction does, and so does flipping the sense alone:
+
+$$\theta_c = \underset{\theta}{\operatorname{argmin}} \sum_{i} y_i \log \hat{y}_i = \argmin_\theta \sum_i \hat{y}_i \log y_i$$
+
+$$\theta_d = \underset{\theta}{\arg\max} \sum_{i} y_i \log \hat{y}_i = \argmin_\theta \sum_i y_i \log \hat{y}_i$$
+"""
+
+
+def test_check_doc_on_optimiser_spellings(tmp_path):
+    assert statuses(tmp_path, OPTIMISERS_DOC) == [
+        "defined", "verified", "defined", "verified", "defined", "refuted", "defined",
+        "refuted"]

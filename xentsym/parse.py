@@ -56,6 +56,15 @@ Reading choices of the lecture (each one a documented rule, not a guess)
   that follows (``\frac{d}{d x} 2 x`` is the derivative of ``2 x``), which is how the printer
   writes it: a derivative that is itself a factor is printed in brackets. ``\partial`` is
   refused anywhere else, and ``\frac{dy}{dx}`` is refused rather than read as a fraction.
+* KL divergence, entropy and cross-entropy are read from one table of spellings
+  (:mod:`xentsym.read.quantities`): ``D_{KL}(p \| q)``, ``D_{\mathrm{KL}}(p \,\|\, q)``,
+  ``\mathrm{KL}(p \| q)``, ``\operatorname{KL}``, ``KL(p || q)``, ``D_{KL}(P \parallel Q)``,
+  ``H(p)``, ``\mathbb{H}(p)``, ``H(p, q)``, ``\mathrm{CE}(p, q)``; a word spelling of two
+  other names (``\mathrm{KL}(a \| b)``) stays a function the document may define.
+* ``\arg\max_\theta``, ``\argmin_\theta``, ``\operatorname*{argmax}_\theta``,
+  ``\operatorname{arg\,max}_\theta``, ``\mathop{\mathrm{argmax}}_\theta``,
+  ``\underset{\theta}{\arg\max}`` are optimisers over the names below them
+  (:mod:`xentsym.read.optimisers`).
 * ``\binom{m}{x}`` is ``binomial(m, x)``; ``\sigma(z)`` is the logistic sigmoid
   (``Sigmoid``), so ``H(Y, \sigma(z))`` is the binary cross-entropy of a label and a sigmoid.
 * Names without a table entry become real ``Symbol``/``IndexedBase`` objects; :func:`bind`
@@ -78,6 +87,9 @@ from . import notation as nt
 from .errors import ParseError
 from .read.applications import holds_only_names, is_word_name
 from .read.arguments import split_arguments
+from .read import optimisers
+from .read.quantities import (ONLY_OF_DISTRIBUTIONS, SPELLINGS, bare_word,
+                              blackboard_name)
 from .read.ranges import range_size, subscript_index
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
                         KLDivergence, Sigmoid)
@@ -120,7 +132,9 @@ SPECIAL_ENTRIES: dict[tuple, sp.Expr] = {("p", 0): nt.p_event}
 # What p(x) / q(x) with an unindexed x means: the scalar of the Bernoulli PMF.
 UNINDEXED_OUTCOME: dict[str, sp.Expr] = {"p": nt.p_success, "q": nt.q_failure}
 # Arguments of H(.), D_KL(.||.) that name a distribution.
-DISTRIBUTIONS: dict[str, sp.IndexedBase] = {"p": nt.p, "q": nt.q, "X": nt.p}
+DISTRIBUTIONS: dict[str, sp.IndexedBase] = {"p": nt.p, "q": nt.q, "X": nt.p,
+                                            "P": sp.IndexedBase("P", real=True),
+                                            "Q": sp.IndexedBase("Q", real=True)}
 # Names applied to brackets as functions when not in the table of special forms.
 GENERIC_FUNCTIONS = frozenset({"f", "g", "h", "F", "G", "P", "Q", "J", "L", "R", "ell",
                                r"\mathcal{L}", r"\mathcal{J}"})
@@ -942,7 +956,8 @@ class _Reader:
         name = node.text
         return (name[1:] in GREEK or name in ACCENTS or name in NAME_MACROS
                 or (name == r"\operatorname" and is_word_name(node)
-                    and node.arg.strip() not in _OPTIMISERS))
+                    and optimisers.word_sense(node.arg) is None)
+                or (name == r"\mathbb" and blackboard_name(node.arg) is not None))
 
     # ----- pieces ---------------------------------------------------------------------
     @staticmethod
@@ -1200,6 +1215,8 @@ class _Reader:
                 raise _Fail(f"{name}{{...}} must hold one letter", node.start)
             letter = inner[0].text.lstrip("\\")
             return letter + ACCENTS[name], k + 2
+        if name == r"\mathbb" and blackboard_name(node.arg) is not None:
+            return blackboard_name(node.arg), k + 1
         if name in NAME_MACROS or name == r"\operatorname":
             text = node.arg.strip()
             if name == r"\mathcal":
@@ -1213,6 +1230,21 @@ class _Reader:
         raise _Fail(f"unexpected {name}", node.start)
 
     def identifier(self, nodes: list, k: int, ctx: _Ctx) -> tuple[sp.Expr, int]:
+        head = nodes[k]
+        start = head.start
+        word = bare_word(nodes, k, _is_letter, _is_paren)
+        if word is not None:  # KL(p || q) of two distributions; else K L (...) as before
+            end = k + len(word)
+            value = self.apply_quantity(word, None, nodes[end], ctx)
+            if value is not None:
+                return value, end + 1
+        value, end = self._identifier(nodes, k, ctx)
+        if _is_macro(head, r"\mathbb") and not (end > k + 1 and _is_paren(nodes[end - 1])):
+            raise _Fail(rf"\mathbb{{{head.arg.strip()}}} is only read applied, as in "
+                        rf"\mathbb{{{head.arg.strip()}}}(p)", start)
+        return value, end
+
+    def _identifier(self, nodes: list, k: int, ctx: _Ctx) -> tuple[sp.Expr, int]:
         head = nodes[k]
         start = head.start
         name, k = self._base(nodes, k)
@@ -1250,7 +1282,8 @@ class _Reader:
             value = None
             if handler is not None:
                 value = handler(self, name, group, ctx)
-            elif label is None and name in GENERIC_FUNCTIONS and group.kind == "paren":
+            if value is None and label is None and name in GENERIC_FUNCTIONS and \
+                    group.kind == "paren":
                 value = self.generic_function(name, group, ctx)
             if value is None and label is None and self._applied(head, name, group):
                 value = self.generic_function(name, group, ctx)
@@ -1402,6 +1435,13 @@ class _Reader:
             return self.generic_function(name, group, ctx)
         return None  # p(1 - p): a product
 
+    def apply_bound_outcome(self, name: str, group: Group, ctx: _Ctx):
+        """P(x) inside a sum over x: the entry P_x of the distribution P; else None."""
+        nodes = [t for t in group.children if not _is_macro(t, *SPACING)]
+        if len(nodes) == 1 and _is_letter(nodes[0], "x") and "x" in ctx.bound:
+            return self.names.distributions[name][_index_symbol("x")]
+        return None
+
     def apply_model_probability(self, name: str, group: Group, ctx: _Ctx):
         parts, _ = _split_top(group.children,
                               lambda ns, q: 1 if _is_char(ns[q], "|") or _is_macro(ns[q], r"\mid")
@@ -1417,6 +1457,7 @@ class _Reader:
         return value if parts[0][2].text == "1" else 1 - value
 
     def _distribution(self, nodes: list, ctx: _Ctx):
+        nodes = [t for t in nodes if not _is_macro(t, *SPACING)]
         if len(nodes) == 1 and _is_letter(nodes[0]) and nodes[0].text in self.names.distributions:
             return self.names.distributions[nodes[0].text]
         if (len(nodes) == 2 and _is_letter(nodes[0], "p", "q") and _is_paren(nodes[1])
@@ -1437,7 +1478,7 @@ class _Reader:
         raise _Fail("H(...) takes a distribution (H(p), H(p(x)), H(X)), two distributions "
                     "(H(p, q)) or a label and a probability (H(y_i, \\hat{y}_i))", group.start)
 
-    def apply_kl(self, name: str, group: Group, ctx: _Ctx):
+    def apply_kl(self, name: str, group: Group, ctx: _Ctx, strict: bool = True):
         def bars(ns, q):
             if _is_char(ns[q], "|") and q + 1 < len(ns) and _is_char(ns[q + 1], "|"):
                 return 2
@@ -1446,7 +1487,31 @@ class _Reader:
         dists = [self._distribution(a, ctx) for a in args]
         if len(args) == 2 and None not in dists:
             return KLDivergence(*dists)
+        if not strict:
+            return None
         raise _Fail("D_{KL}(...) takes two distributions: D_{KL}(p || q)", group.start)
+
+    def apply_cross_entropy(self, name: str, group: Group, ctx: _Ctx, strict: bool = True):
+        r"""\mathrm{CE}(p, q): the cross-entropy of two distributions."""
+        args, _ = _split_top(group.children, lambda ns, q: 1 if _is_char(ns[q], ",") else 0)
+        dists = [self._distribution(a, ctx) for a in args]
+        if len(args) == 2 and None not in dists:
+            return CrossEntropy(*dists)
+        if not strict:
+            return None
+        raise _Fail(f"{name}(...) takes two distributions: {name}(p, q)", group.start)
+
+    def apply_quantity(self, name: str, label, group, ctx: _Ctx):
+        r"""A spelling of :data:`xentsym.read.quantities.SPELLINGS` applied to ``group``;
+        None when it is no such spelling, or one that is also an ordinary function name
+        (``\mathrm{KL}(a \| b)``) applied to other arguments than distributions."""
+        kind = SPELLINGS.get((name, label))
+        if kind is None or not _is_paren(group):
+            return None
+        handler = _QUANTITY_READERS[kind]
+        if (name, label) in ONLY_OF_DISTRIBUTIONS:
+            return handler(self, name, group, ctx, strict=False)
+        return handler(self, name, group, ctx)
 
     def apply_information(self, name: str, group: Group, ctx: _Ctx):
         """I(x_0) -> I of p(x_0); I(prob), e.g. I(p(x_0)) as printed, -> I of that prob."""
@@ -1592,48 +1657,54 @@ def _map_column(exc: Exception, spans: list, default: int) -> int:
     return default
 
 
+_QUANTITY_READERS: dict[str, Callable] = {
+    "kl": _Reader.apply_kl,
+    "entropy": _Reader.apply_entropy,
+    "cross-entropy": _Reader.apply_cross_entropy,
+}
 APPLICATIONS: dict[tuple, Callable] = {
     ("p", None): _Reader.apply_outcome,
     ("q", None): _Reader.apply_outcome,
     ("p", "theta"): _Reader.apply_model_probability,
-    ("H", None): _Reader.apply_entropy,
-    ("D", "KL"): _Reader.apply_kl,
+    ("P", None): _Reader.apply_bound_outcome,
+    ("Q", None): _Reader.apply_bound_outcome,
     ("I", None): _Reader.apply_information,
     ("sigma", None): _Reader.apply_sigmoid,
+    # H, D_{KL}, \mathrm{KL}, \mathrm{CE} ...: the table of xentsym.read.quantities
+    **{key: (lambda self, name, group, ctx, key=key:
+             self.apply_quantity(key[0], key[1], group, ctx)) for key in SPELLINGS},
 }
 
 
 # --------------------------------------------------------------------------------------
 # Chains, relations, objectives
 # --------------------------------------------------------------------------------------
-_OPTIMISERS = {"argmax": "max", "argmin": "min"}
-
-
 def _objective_prefix(nodes: list) -> tuple[str, list, int] | None:
-    """(sense, wrt nodes, index after the prefix) if nodes start with arg max/min."""
+    """(sense, wrt nodes, index after the prefix) if nodes start with arg max/min, in any
+    spelling of :mod:`xentsym.read.optimisers`."""
     k = 0
     while k < len(nodes) and _is_macro(nodes[k], *SPACING):
         k += 1
     if k >= len(nodes):
         return None
     node = nodes[k]
-    sense = None
-    if _is_macro(node, r"\arg"):
-        j = k + 1
-        while j < len(nodes) and _is_macro(nodes[j], *SPACING):
-            j += 1
-        if j < len(nodes) and _is_macro(nodes[j], r"\max", r"\min"):
-            sense, k = nodes[j].text[1:], j + 1
-        else:
+    spacing = lambda t: _is_macro(t, *SPACING)  # noqa: E731
+    braced = lambda t: t.children if isinstance(t, Group) and t.kind == "brace" else None  # noqa: E731,E501
+    found = optimisers.wrapped(nodes, k, _is_macro, spacing, braced)
+    if found is not None and found[1] is not None:  # \underset{\theta}{\arg\max}
+        sense, wrt, k = found
+        if not [t for t in wrt if not spacing(t)]:
+            raise _Fail(f"arg {sense} needs the optimised variable below it", node.start)
+        return sense, wrt, k
+    if found is not None:  # \mathop{\mathrm{argmax}}
+        sense, _, k = found
+    else:
+        found = optimisers.core(nodes, k, _is_macro, spacing)
+        if found is None:
+            return None
+        sense, k = found
+        if sense is None:
             raise _Fail(r"\arg must be followed by \max or \min", node.start)
-    elif _is_macro(node, r"\argmax", r"\argmin"):
-        sense, k = node.text[4:], k + 1
-    elif _is_macro(node, r"\operatorname", r"\operatorname*", r"\mathrm"):
-        word = re.sub(r"\\[,;:! ]|\s", "", node.arg or "")
-        if word in _OPTIMISERS:
-            sense, k = _OPTIMISERS[word], k + 1
-    if sense is None:
-        return None
     while k < len(nodes) and _is_macro(nodes[k], r"\limits", r"\nolimits", *SPACING):
         k += 1
     if k + 1 >= len(nodes) or not _is_char(nodes[k], "_"):
