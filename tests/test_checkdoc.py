@@ -195,3 +195,14 @@ def test_lecture_restatements_of_the_loss_keep_the_optimisers():
     assert [s.status for s in restated] == ["defined", "verified", "verified", "verified"]
     assert "same minimisers" in restated[1].message
     assert "sign flipped" in restated[2].message and "sign flipped" in restated[3].message
+
+
+def test_a_sum_without_bounds_is_never_refuted_for_its_length(tmp_path):
+    doc = tmp_path / "unbounded.md"
+    doc.write_text("$$\\sum_i \\frac{1}{k} = 1$$\n\n$$\\sum_{i=1}^{k} \\frac{1}{k} = 1$$\n\n"
+                   "$$\\sum_i a_i^2 = \\sum_i a_i$$\n", encoding="utf-8")
+    first, bounded, false = check_document(str(doc)).steps
+    # How many terms the first sum has is in the prose: not refuted, not verified.
+    assert first.status == "unproven" and "no bounds" in first.message
+    assert bounded.status == "verified"
+    assert false.status == "refuted"  # false whatever the length

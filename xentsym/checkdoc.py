@@ -33,6 +33,7 @@ from .doctable import DocTable, scalar_symbols
 from .errors import XentsymError
 from .functions import unfold_all
 from .parse import Objective, parse, parse_objective, parse_relation
+from .read.ranges import RangeSize
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .render.printer import latex
 from .rules import substitute
@@ -156,6 +157,8 @@ class _Checker:
             return "unproven", (f"{name} appears on the right only and the document does not "
                                 f"define it; a hint such as {self._hint_example(name)} "
                                 f"would settle it"), [], None
+        # The range of an unbounded sum (N_i in \sum_i) is known only to the prose.
+        ranges = {r.name for e in (left, right) for r in e.atoms(RangeSize)}
         left, right = self.table.bind(left), self.table.bind(right)
         scope, said = self.table.scope([left, right])
         wrt = ()
@@ -167,7 +170,13 @@ class _Checker:
         step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
         result = check_step(step, scope, self.options, self.worker)
         said += list(result.assumptions)
-        dropped = self._left_only(left, right) if result.status == "refuted" else []
+        dropped = self._left_only(left, right, ranges) if result.status == "refuted" else []
+        unbounded = [d for d in dropped if d.name in ranges]
+        if unbounded:
+            index = unbounded[0].name.split("_", 1)[-1]
+            return "unproven", (f"the sum over {index} has no bounds and the step depends on "
+                                f"how many terms it has; writing them "
+                                f"(\\sum_{{{index}=1}}^{{...}}) would settle it"), said, None
         if dropped:
             # Notes often plug in values the prose gives (n_H = 9): refuting the identity in
             # those symbols would be true but not what the author claimed.
@@ -189,12 +198,13 @@ class _Checker:
             why = f"timeout: {why}"
         return "unproven", why, said, None
 
-    def _left_only(self, left, right) -> list:
-        """Scalars of the natural domain that the left side has and the right side lacks."""
+    def _left_only(self, left, right, ranges=frozenset()) -> list:
+        """Scalars of the natural domain, and ranges of unbounded sums, that the left side has
+        and the right side lacks."""
         gone = scalar_symbols(left) - scalar_symbols(right)
-        return sorted((s for s in gone if not s.is_integer
-                       and self.table.meaning(s.name, False).source == "natural domain"),
-                      key=str)
+        return sorted((s for s in gone if s.name in ranges or (
+            not s.is_integer and self.table.meaning(s.name, False).source == "natural domain")),
+            key=str)
 
     def _parameters(self, left, right) -> tuple:
         fams = {ix.base for e in (left, right) for ix in e.atoms(sp.Indexed)}
