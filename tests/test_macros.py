@@ -256,13 +256,22 @@ def test_a_runaway_display_without_relations_still_fails_the_file(tmp_path):
     assert not report.ok()
 
 
-def test_delimited_parameters_are_refused_with_a_located_warning(tmp_path):
-    text = ("Pairs.\n\n$$\\def\\pr(#1,#2){#1 + #2}$$\n\n$$\\pr(a,b) = a + b$$\n\n"
-            "$$a + b = b + a$$\n")
-    report = check(tmp_path, text, "pairs.md")
-    assert [s.status for s in report.steps] == ["unparsed", "verified"]
-    assert any(line == 3 and "delimited parameter" in msg for line, msg in report.warnings)
-    assert "delimited parameter" in report.steps[0].message
+def test_delimited_parameters_follow_tex(tmp_path):
+    text = ("Inner products, the TeX way.\n\n"
+            "$$\\def\\ip<#1|#2>{#1 #2} \\def\\at#1|_#2{\\left. #1 \\right|_{#2}}$$\n\n"
+            "$$\\ip<a+b|{c - d}> = a + b c - d$$\n\n"
+            "$$\\ip< {x} | y > = y x$$\n\n"
+            "$$\\ip(a|b) = a b$$\n\n"
+            "$$\\def\\odd#{x} \\odd = x$$\n")
+    report = check(tmp_path, text, "ip.md")
+    doc = docs.document_from_text(text, "ip.md")
+    sides = [[s.text for s in c.sides] for c in docs.document_chains(doc)[:2]]
+    assert sides == [["a+b c - d", "a + b c - d"], ["{x}   y", "y x"]]
+    assert [(s.line, s.status) for s in report.steps] == [
+        (5, "verified"), (7, "verified"), (9, "unparsed"), (11, "unparsed")]
+    assert "does not match its definition: '<' expected, '(' found" in report.steps[2].message
+    assert any(line == 11 and "#{" in msg for line, msg in report.warnings)
+    assert "#{" in report.steps[3].message
 
 
 def test_malformed_definitions_are_located_problems():
@@ -371,3 +380,14 @@ def test_token_soup_never_raises():
             source = f"$${text}$$\n\n$$\\a = \\b$$\n" if kind == "md" else text
             doc = docs.document_from_text(source, f"soup{n}.{kind}")
             docs.problems(doc), docs.document_chains(doc), docs.hints(doc), docs.warnings(doc)
+
+
+def test_a_runaway_macro_in_a_hint_is_a_located_error(tmp_path):
+    text = ("\\documentclass{article}\n\\def\\loop{\\loop x}\n"
+            "% xentsym: \\loop: real\n"
+            "\\begin{document}\n\\[ a + a = 2 a \\]\n\\end{document}\n")
+    report = check(tmp_path, text, "hintloop.tex")
+    assert [s.status for s in report.steps] == ["verified"]
+    assert [e[:2] for e in report.errors] == [(3, 12)]
+    assert "levels deep" in report.errors[0][2]
+    assert not report.ok()

@@ -480,8 +480,9 @@ def _hints(doc: Document, comments: list[tuple[int, int]], book=None) -> list[Hi
             piece = text[a:b]
             if book is not None and book.history:
                 done = book.expand(piece, a, table=book.table_at(a))
-                if done.problem is not None:
+                if done.problem is not None:  # reported once, as a problem
                     book.problems.append(done.problem)
+                    continue
                 piece = done.text
             out.append(Hint(line, col, piece))
     return out

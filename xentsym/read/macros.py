@@ -4,9 +4,9 @@ its displays are read, with a map from the expanded text back to the source.
 What is expanded: the document's own definitions, in reading order --
 ``\newcommand``, ``\renewcommand``, ``\providecommand`` (and their ``*`` forms) with
 ``[n]`` parameters and an optional first argument ``[default]``; ``\def``, ``\gdef``,
-``\edef``, ``\xdef`` with undelimited parameters ``#1#2...`` (a delimited parameter text
-such as ``\def\pair(#1,#2){..}`` is refused with a warning, and a later use of that macro is
-a located failure); ``\let\a\b``; ``\DeclareMathOperator{\softmax}{softmax}`` (expanded to
+``\edef``, ``\xdef`` with parameters ``#1#2...`` or a delimited parameter text
+(``\def\pair(#1,#2){..}``, matched as TeX does; the ``#{`` form is refused with a warning,
+and a later use of that macro is a located failure); ``\let\a\b``; ``\DeclareMathOperator{\softmax}{softmax}`` (expanded to
 ``\operatorname{softmax}``, the starred form to ``\operatorname*{...}``);
 mathtools' ``\DeclarePairedDelimiter{\abs}{\lvert}{\rvert}`` (``\abs{x}`` is
 ``\lvert x\rvert``, ``\abs*{x}`` uses ``\left``/``\right``, ``\abs[\big]{x}``
@@ -84,6 +84,8 @@ class Macro:
     final: bool = False  # \let to a command the document does not define: not re-read
     refused: str | None = None  # why a call cannot be expanded
     paired: bool = False  # \DeclarePairedDelimiter: body is (left tokens, right tokens)
+    # \def's delimited parameter text: (tokens before #1, the tokens after each #k)
+    pattern: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,21 @@ class Macros:
         if not run.changed:
             return Expansion(text, None)
         return run.result(start + len(text))
+
+
+def _same(text: str, want: str) -> bool:
+    """Whether a token is the delimiter token `want` (any white space is one space)."""
+    return text == want or (want == " " and text.isspace())
+
+
+def _group_end(tokens: list) -> int:
+    """The index of the '}' closing the '{' at tokens[0]."""
+    depth = 0
+    for i, t in enumerate(tokens):
+        depth += (t[0] == "{") - (t[0] == "}")
+        if depth == 0:
+            return i
+    return -1
 
 
 def _escaped(text: str, at: int) -> bool:
@@ -347,7 +364,8 @@ class _Run:
             self.store(name, Macro(name, 0, texts), at, False)
             return consumed
         if word in _DEFS:
-            params, delimited = 0, False
+            # the parameter text: delimiters before #1 (prefix) and after each #k
+            params, prefix, delims, odd, prev = 0, [], [], None, name
             while self.pending and self.pending[-1][0] != "{":
                 p = self.pending.pop()
                 consumed.append(p)
@@ -355,19 +373,26 @@ class _Run:
                 if p[0] == "#" and nxt == str(params + 1):
                     consumed.append(self.pending.pop())
                     params += 1
-                else:
-                    delimited = True
+                    delims.append([])
+                elif p[0] == "#":
+                    odd = f"#{nxt}" if nxt != "{" else "#{"
+                elif not (p[0].isspace() and _CONTROL_WORD.fullmatch(prev)):
+                    (delims[-1] if delims else prefix).append(" " if p[0].isspace() else p[0])
+                prev = p[0] if p[0] != "#" else "#"
             body = self.argument(at, f"body of {word}{name}", consumed)
-            if delimited:
-                reason = (f"{name} is defined with a delimited parameter text "
+            is_global = word in (r"\gdef", r"\xdef")
+            if odd is not None:
+                reason = (f"{name} is defined with {odd} in its parameter text "
                           f"({word}{name}...{{...}}), which xentsym does not expand")
                 self.book.warnings.append((at, reason))
-                self.store(name, Macro(name, 0, (), refused=reason), at, word == r"\gdef")
+                self.store(name, Macro(name, 0, (), refused=reason), at, is_global)
                 return consumed
             texts = self.parameters(body, params, at, name)
             if word in (r"\edef", r"\xdef"):
                 texts = self.expanded(texts, at)
-            self.store(name, Macro(name, params, texts), at, word in (r"\gdef", r"\xdef"))
+            pattern = (tuple(prefix), tuple(tuple(d) for d in delims)) \
+                if prefix or any(delims) else None
+            self.store(name, Macro(name, params, texts, pattern=pattern), at, is_global)
             return consumed
         params, default = 0, None
         count = self.optional(at, f"number of parameters of {word}{{{name}}}", consumed)
@@ -477,7 +502,9 @@ class _Run:
             args.append(optional if optional is not None
                         else [(t, at, 0, depth) for t in macro.default])
             first = 1
-        for k in range(first, macro.params):
+        if macro.pattern is not None:
+            args = self.delimited(macro, tok, consumed)
+        for k in range(len(args), macro.params):
             args.append(self.argument(at, f"argument {k + 1} of {name}", consumed))
         result = []
         for item in macro.body:
@@ -492,6 +519,50 @@ class _Run:
         if len(self.pending) + len(result) > MAX_PENDING:
             raise _Failure(at, f"the expanded macros make more than {MAX_PENDING} tokens")
         self.pending.extend(reversed(result))
+
+    def delimited(self, macro: Macro, tok, consumed: list) -> list:
+        """The arguments of a \\def with a delimited parameter text, as TeX matches them:
+        the prefix must follow the name; a parameter followed by delimiters takes the
+        tokens up to their first occurrence outside braces (one braced group loses its
+        braces); one followed by none is undelimited."""
+        name, at = tok[0], tok[1]
+        prefix, delims = macro.pattern
+        for want in (name, *prefix):
+            if want != name:
+                got = self.take(at, f"'{want}' after {name}")
+                consumed.append(got)
+                if not _same(got[0], want):
+                    raise _Failure(at, f"use of {name} does not match its definition: "
+                                       f"'{want}' expected, '{got[0].strip() or ' '}' found")
+            if _CONTROL_WORD.fullmatch(want):
+                while self.pending and self.pending[-1][0].isspace():
+                    consumed.append(self.pending.pop())  # TeX drops spaces after \word
+        args = []
+        for k, delim in enumerate(delims):
+            if not delim:
+                args.append(self.argument(at, f"argument {k + 1} of {name}", consumed))
+                continue
+            arg, depth = [], 0
+            while True:
+                if not self.pending:
+                    raise _Failure(at, f"missing argument {k + 1} of {name}: "
+                                       f"'{''.join(delim)}' is never found", ran_out=True)
+                if depth == 0 and len(self.pending) >= len(delim) and all(
+                        _same(self.pending[-1 - j][0], d) for j, d in enumerate(delim)):
+                    consumed.extend(self.pending.pop() for _ in delim)
+                    break
+                t = self.pending.pop()
+                consumed.append(t)
+                depth += (t[0] == "{") - (t[0] == "}")
+                if depth < 0:
+                    raise _Failure(at, f"argument {k + 1} of {name}: '}}' before "
+                                       f"'{''.join(delim)}'")
+                arg.append(t)
+            if len(arg) >= 2 and arg[0][0] == "{" and arg[-1][0] == "}" and \
+                    _group_end(arg) == len(arg) - 1:
+                arg = arg[1:-1]
+            args.append(arg)
+        return args
 
     def paired(self, macro: Macro, tok, depth: int, consumed: list) -> None:
         r"""\abs{x}, \abs*{x} (\left \right) or \abs[\big]{x} (\bigl \bigr)."""
