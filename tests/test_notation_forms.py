@@ -317,3 +317,79 @@ def test_check_doc_on_optimiser_spellings(tmp_path):
     assert statuses(tmp_path, OPTIMISERS_DOC) == [
         "defined", "verified", "defined", "verified", "defined", "refuted", "defined",
         "refuted"]
+
+
+# ----------------------------------------------------------------------------- 4. Leibniz
+
+w = sp.Symbol("w", real=True)
+z = sp.IndexedBase(nt.Label("z", real=True), real=True)  # a family of a document
+LEIBNIZ = [
+    (r"\frac{\partial L}{\partial w}", sp.Derivative(sp.Symbol("L", real=True), w)),
+    (r"\frac{\partial \ell}{\partial z_k}", sp.Derivative(sp.Symbol("ell", real=True), z[k])),
+    (r"\frac{d J}{d \theta}", sp.Derivative(sp.Symbol("J", real=True), theta)),
+    (r"\frac{\mathrm{d} J}{\mathrm{d} \theta}", sp.Derivative(sp.Symbol("J", real=True), theta)),
+    (r"\frac{\partial^2 L}{\partial w^2}", sp.Derivative(sp.Symbol("L", real=True), (w, 2))),
+    (r"\frac{d L(w)}{d w}", sp.Derivative(L(w), w)),
+    (r"\frac{dy}{dx}", sp.Derivative(sp.Symbol("y", real=True), sp.Symbol("x", real=True))),
+    # one factor: what follows multiplies it
+    (r"\frac{\partial L}{\partial w} w", w * sp.Derivative(sp.Symbol("L", real=True), w)),
+    (r"2 \frac{d J}{d \theta} + 1", 2 * sp.Derivative(sp.Symbol("J", real=True), theta) + 1),
+]
+
+
+@pytest.mark.parametrize("latex,expected", LEIBNIZ, ids=[d[0] for d in LEIBNIZ])
+def test_leibniz_fractions_are_derivatives_of_their_numerator(latex, expected):
+    assert parse(latex, plain=True) == expected
+
+
+def test_the_operator_form_still_takes_the_product_after_it():
+    x = sp.Symbol("x", real=True)
+    assert parse(r"\frac{d}{d x} 2 x", plain=True) == sp.Derivative(2 * x, x)
+    assert parse(r"\frac{d^2}{d x^2} x^3", plain=True) == sp.Derivative(x ** 3, (x, 2))
+
+
+@pytest.mark.parametrize("latex,message", [
+    (r"\frac{d a b}{d x}", "one name"),  # a product on top
+    (r"\frac{d (x^2)}{d x}", "one name"),
+    (r"\frac{d \log x}{d x}", "one name"),
+    (r"\frac{\partial L + M}{\partial w}", "one name"),
+    (r"\frac{\partial 2 L}{\partial w}", "one name"),
+    (r"\frac{d e}{d x}", "one name"),  # a constant, not a name
+    (r"\frac{\partial^2 L}{\partial w}", "order"),
+    (r"\frac{\partial L}{\partial (w + 1)}", "variable"),
+])
+def test_leibniz_fractions_that_are_still_refused(latex, message):
+    with pytest.raises(ParseError) as info:
+        parse(latex, plain=True)
+    assert message in info.value.message
+
+
+LEIBNIZ_DOC = r"""# Gradients of a squared loss
+
+Take the loss of one weight:
+
+$$L = (w x - t)^2$$
+
+Its slope and its curvature:
+
+$$\frac{\partial L}{\partial w} = 2 x (w x - t)$$
+
+$$\frac{\partial^2 L}{\partial w^2} = 2 x^2$$
+
+Dropping the factor 2 is a mistake:
+
+$$\frac{d L}{d w} = x (w x - t)$$
+
+A function of the weight, and its derivative:
+
+$$J(\theta) = \theta^3 - \theta$$
+
+$$\frac{d J(\theta)}{d \theta} = 3 \theta^2 - 1$$
+
+$$\frac{d J(\theta)}{d \theta} = 3 \theta^2$$
+"""
+
+
+def test_check_doc_on_leibniz_fractions(tmp_path):
+    assert statuses(tmp_path, LEIBNIZ_DOC) == [
+        "defined", "verified", "verified", "refuted", "defined", "verified", "refuted"]

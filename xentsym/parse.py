@@ -54,8 +54,11 @@ Reading choices of the lecture (each one a documented rule, not a guess)
   respect to the names in the denominator, resolved as everywhere else (``z_{1}`` is entry 1
   of the family ``z``). Like ``\log`` without brackets, the operator takes the whole product
   that follows (``\frac{d}{d x} 2 x`` is the derivative of ``2 x``), which is how the printer
-  writes it: a derivative that is itself a factor is printed in brackets. ``\partial`` is
-  refused anywhere else, and ``\frac{dy}{dx}`` is refused rather than read as a fraction.
+  writes it: a derivative that is itself a factor is printed in brackets. With one name on
+  top, ``\frac{\partial L}{\partial w}``, ``\frac{dJ}{d\theta}``, ``\frac{d^2 y}{dx^2}`` is the
+  derivative of that name, one factor (:mod:`xentsym.read.leibniz`); any other numerator
+  (``\frac{d a b}{dx}``) is refused, never read as a fraction. ``\partial`` is refused
+  anywhere else.
 * KL divergence, entropy and cross-entropy are read from one table of spellings
   (:mod:`xentsym.read.quantities`): ``D_{KL}(p \| q)``, ``D_{\mathrm{KL}}(p \,\|\, q)``,
   ``\mathrm{KL}(p \| q)``, ``\operatorname{KL}``, ``KL(p || q)``, ``D_{KL}(P \parallel Q)``,
@@ -88,6 +91,7 @@ from .errors import ParseError
 from .read.applications import holds_only_names, is_word_name
 from .read.arguments import split_arguments
 from .read import optimisers
+from .read.leibniz import is_single_name, numerator_name
 from .read.quantities import (ONLY_OF_DISTRIBUTIONS, SPELLINGS, bare_word,
                               blackboard_name)
 from .read.ranges import range_size, subscript_index
@@ -575,8 +579,8 @@ def _is_derivative(nodes: list, k: int) -> bool:
     """Whether the \\frac at nodes[k] is a derivative operator \\frac{d}{d x}.
 
     \\partial over \\partial always is (it means nothing else). d over d is when the
-    numerator is d, d^{n} or d followed by a name (Leibniz's dy/dx, refused later) and the
-    denominator is d followed by a name or a macro (\\pi is refused later):
+    denominator is d followed by a name or a macro (\\pi is refused later); the numerator
+    is then d, d^{n} or d and one name (Leibniz's dy/dx), anything else is refused later:
     \\frac{d_1}{d_2} and \\frac{d}{d (x + 1)} stay fractions.
     """
     if k + 2 >= len(nodes):
@@ -589,8 +593,9 @@ def _is_derivative(nodes: list, k: int) -> bool:
         return False
     if sign == "partial":
         return True
-    return ((len(num) == 1 or _is_char(num[1], "^") or _starts_name(num[1]))
-            and len(den) >= 2 and (_starts_name(den[1]) or _is_macro(den[1])))
+    # d over d x is a derivative whatever the numerator holds after d: one that is not a
+    # name (d (x^2), d \log x) is refused as ambiguous, never read as a fraction
+    return len(den) >= 2 and (_starts_name(den[1]) or _is_macro(den[1]))
 
 
 def _is_operator(nodes: list, k: int) -> bool:
@@ -598,7 +603,7 @@ def _is_operator(nodes: list, k: int) -> bool:
     if not _is_derivative(nodes, k):
         return False
     num = _brace_children(nodes[k + 1])
-    return len(num) == 1 or _is_char(num[1], "^")
+    return len(num) == 1 or (len(num) == 3 and _is_char(num[1], "^"))
 
 
 def _mentions(nodes: list, letter: str) -> bool:
@@ -856,7 +861,8 @@ class _Reader:
                 k += 1
             elif m in FRACTION_MACROS and _is_derivative(nodes, k):
                 hold(self.derivative(nodes, k, ctx), node.start)
-                k = n  # the operand runs to the end of the term
+                # an operator's operand runs to the end of the term; dL/dw is one factor
+                k = n if _is_operator(nodes, k) else k + 3
             elif m in BINOMIAL_MACROS:
                 top = _arg_nodes(nodes, k + 1, m, node.start)
                 bottom = _arg_nodes(nodes, k + 2, m, node.start)
@@ -990,11 +996,14 @@ class _Reader:
         sign = _derivative_sign(num[0])
         written = "d" if sign == "d" else r"\partial"
         order = None
-        if len(num) == 3 and _is_char(num[1], "^"):
-            order = self._derivative_order(_brace_children(num[2]), num[1].start)
-        elif len(num) != 1:
-            raise _Fail(rf"write a derivative as \frac{{{written}}}{{{written} x}} f (the "
-                        f"numerator holds only {written} or {written}^{{n}})", num[0].start)
+        order_nodes, at = numerator_name(num, lambda t: _is_char(t, "^"))
+        if order_nodes:
+            order = self._derivative_order(_brace_children(order_nodes[0]), num[1].start)
+        name = self._leibniz_name(num[at:], ctx)
+        if name is False:
+            raise _Fail(rf"write a derivative as \frac{{{written}}}{{{written} x}} f or "
+                        rf"\frac{{{written} f}}{{{written} x}} (the numerator holds only "
+                        f"{written}, {written}^{{n}} or one name)", num[0].start)
         variables: list[tuple] = []
         j = 0
         while j < len(den):
@@ -1027,6 +1036,8 @@ class _Reader:
         if (order or 1) != total:
             raise _Fail(f"the order of the derivative ({order or 1}) does not match its "
                         f"variables ({total})", node.start)
+        if name is not None:  # Leibniz: \frac{\partial L}{\partial w}
+            return sp.Derivative(name, *reversed(variables))
         body = nodes[k + 3:]
         while body and _is_macro(body[0], *SPACING):
             body = body[1:]
@@ -1037,6 +1048,16 @@ class _Reader:
                         r"\frac{d}{d x} \left(- x\right)", body[0].start)
         # the printer writes the variables of d^2/(dy dx) f in reverse order
         return sp.Derivative(self.term(body, ctx), *reversed(variables))
+
+    def _leibniz_name(self, nodes: list, ctx: _Ctx):
+        """The one name of a numerator \\partial L (None when there is none, False when the
+        numerator holds something else): :mod:`xentsym.read.leibniz`."""
+        if not nodes:
+            return None
+        if not _starts_name(nodes[0]):
+            return False
+        value, end = self.identifier(nodes, 0, ctx)
+        return value if end == len(nodes) and is_single_name(value) else False
 
     @staticmethod
     def _derivative_order(nodes: list, at: int) -> int:
