@@ -49,6 +49,7 @@ MAX_PROBLEMS = 20  # definitions that cannot be read, before the rest are not re
 _EDEF_DEPTH = 8  # \edef inside the body of \edef ...
 
 _TOKEN = re.compile(r"\\(?:[a-zA-Z]+|.)|%[^\n]*|\s+|.", re.S)
+_TOKEN_AT = re.compile(r"\\(?:[a-zA-Z@]+|.)|%[^\n]*|\s+|.", re.S)  # \makeatletter code
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def|gdef|edef|xdef|let|"
                       r"DeclareMathOperator|DeclarePairedDelimiter)(?![a-zA-Z])")
 _COMMANDS = frozenset({r"\newcommand", r"\renewcommand", r"\providecommand"})
@@ -120,9 +121,11 @@ class Expansion:
     problem: tuple[int, str] | None = None
 
 
-def _tokens(text: str, start: int) -> list[tuple[str, int, int, int]]:
-    """(text, source offset, step, depth) tokens, in reverse order (a stack)."""
-    return [(m.group(), start + m.start(), 1, 0) for m in _TOKEN.finditer(text)][::-1]
+def _tokens(text: str, start: int, at_letter: bool = False) -> list[tuple[str, int, int, int]]:
+    r"""(text, source offset, step, depth) tokens, in reverse order (a stack). With
+    `at_letter`, ``@`` is a letter (``\my@op``: a preamble under \makeatletter)."""
+    pattern = _TOKEN_AT if at_letter else _TOKEN
+    return [(m.group(), start + m.start(), 1, 0) for m in pattern.finditer(text)][::-1]
 
 
 class Macros:
@@ -160,7 +163,7 @@ class Macros:
             size = 512  # most definitions are short: read more only when one runs on
             while True:
                 stop = min(end, m.start() + size)
-                run = _Run(self, _tokens(text[m.start():stop], m.start()), local=False)
+                run = _Run(self, _tokens(text[m.start():stop], m.start(), True), local=False)
                 word = run.pending.pop()
                 try:
                     run.define(word)
