@@ -401,3 +401,16 @@ def test_preamble_code_with_at_letters_is_not_a_problem():
     assert not docs.problems(doc) and not docs.warnings(doc)
     assert [s.text for s in docs.document_chains(doc)[0].sides] == [
         r"\sum_{i} x_i", r"\sum_{i} x_i"]
+
+
+def test_xparse_document_commands(tmp_path):
+    text = ("\\documentclass{article}\n\\usepackage{xparse}\n"
+            "\\NewDocumentCommand{\\Ex}{O{k} m}{\\sum_{#1=1}^{K} #2}\n"
+            "\\NewDocumentCommand\\flip{s m}{-#2}\n"
+            "\\begin{document}\n"
+            "\\[ \\Ex{2 w_k} = 2 \\Ex[j]{w_j} \\]\n"
+            "\\[ \\flip*{a} = -a \\]\n"
+            "\\end{document}\n")
+    report = check(tmp_path, text, "xparse.tex")
+    assert [(s.line, s.status) for s in report.steps] == [(6, "verified"), (7, "unparsed")]
+    assert any(line == 4 and "type 's'" in msg for line, msg in report.warnings)

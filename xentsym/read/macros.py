@@ -2,18 +2,24 @@ r"""Macros a document defines (``\newcommand``, ``\def`` ...), expanded as TeX w
 its displays are read, with a map from the expanded text back to the source.
 
 What is expanded: the document's own definitions, in reading order --
-``\newcommand``, ``\renewcommand``, ``\providecommand`` (and their ``*`` forms) with
-``[n]`` parameters and an optional first argument ``[default]``; ``\def``, ``\gdef``,
-``\edef``, ``\xdef`` with parameters ``#1#2...`` or a delimited parameter text
-(``\def\pair(#1,#2){..}``, matched as TeX does; the ``#{`` form is refused with a warning,
-and a later use of that macro is a located failure); ``\let\a\b``; ``\DeclareMathOperator{\softmax}{softmax}`` (expanded to
-``\operatorname{softmax}``, the starred form to ``\operatorname*{...}``);
-mathtools' ``\DeclarePairedDelimiter{\abs}{\lvert}{\rvert}`` (``\abs{x}`` is
-``\lvert x\rvert``, ``\abs*{x}`` uses ``\left``/``\right``, ``\abs[\big]{x}``
-``\bigl``/``\bigr``). Arguments follow
-TeX: spaces before an argument are skipped, a braced group gives its contents, otherwise
-one token does. Macros the document does not define (``\frac``, ``\mathbb`` ...) are left
-alone.
+
+* ``\newcommand``, ``\renewcommand``, ``\providecommand`` (and their ``*`` forms) with
+  ``[n]`` parameters and an optional first argument ``[default]``;
+* ``\def``, ``\gdef``, ``\edef``, ``\xdef`` with parameters ``#1#2...`` or a delimited
+  parameter text (``\def\pair(#1,#2){..}``, matched as TeX does; the ``#{`` form is
+  refused with a warning, and a later use of that macro is a located failure);
+* ``\let\a\b``;
+* ``\DeclareMathOperator{\softmax}{softmax}``, expanded to ``\operatorname{softmax}`` (the
+  starred form to ``\operatorname*{...}``), so the reader sees an operator name;
+* mathtools' ``\DeclarePairedDelimiter{\abs}{\lvert}{\rvert}``: ``\abs{x}`` is
+  ``\lvert x\rvert``, ``\abs*{x}`` uses ``\left``/``\right``, ``\abs[\big]{x}``
+  ``\bigl``/``\bigr``;
+* xparse's ``\NewDocumentCommand`` (Renew, Provide, Declare) with ``m`` and ``O{default}``
+  arguments (other argument types are refused with a warning; their uses fail).
+
+Arguments follow TeX: spaces before an argument are skipped, a braced group gives its
+contents, otherwise one token does. Macros the document does not define (``\frac``,
+``\mathbb`` ...) are left alone.
 
 Positions: every character of the expanded text maps back to the source
 (:class:`SourceMap`): text copied from the source maps to itself, the text of a macro body to
@@ -37,7 +43,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MAX_EXPANSIONS = 10_000  # macro calls expanded in one display (or hint)
 MAX_DEPTH = 64  # a macro's text calling another macro, this many levels deep
@@ -51,10 +57,14 @@ _EDEF_DEPTH = 8  # \edef inside the body of \edef ...
 _TOKEN = re.compile(r"\\(?:[a-zA-Z]+|.)|%[^\n]*|\s+|.", re.S)
 _TOKEN_AT = re.compile(r"\\(?:[a-zA-Z@]+|.)|%[^\n]*|\s+|.", re.S)  # \makeatletter code
 _DEFINES = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def|gdef|edef|xdef|let|"
-                      r"DeclareMathOperator|DeclarePairedDelimiter)(?![a-zA-Z])")
+                      r"DeclareMathOperator|DeclarePairedDelimiter|"
+                      r"(?:New|Renew|Provide|Declare)DocumentCommand)(?![a-zA-Z])")
 _COMMANDS = frozenset({r"\newcommand", r"\renewcommand", r"\providecommand"})
 _DEFS = frozenset({r"\def", r"\gdef", r"\edef", r"\xdef"})
-DEFINERS = _COMMANDS | _DEFS | {r"\let", r"\DeclareMathOperator", r"\DeclarePairedDelimiter"}
+_DOCUMENT_COMMANDS = frozenset({r"\NewDocumentCommand", r"\RenewDocumentCommand",
+                                r"\ProvideDocumentCommand", r"\DeclareDocumentCommand"})
+DEFINERS = _COMMANDS | _DEFS | _DOCUMENT_COMMANDS | {
+    r"\let", r"\DeclareMathOperator", r"\DeclarePairedDelimiter"}
 _CONTROL_WORD = re.compile(r"\\[a-zA-Z]+")
 _COMMAND = re.compile(r"\\(?:[a-zA-Z]+|.)", re.S)
 
@@ -82,6 +92,8 @@ class Macro:
     params: int
     body: tuple
     default: tuple | None = None  # the optional first argument's default tokens
+    # \NewDocumentCommand's argument spec: per parameter None (m) or the default of O{..}
+    spec: tuple | None = None
     final: bool = False  # \let to a command the document does not define: not re-read
     refused: str | None = None  # why a call cannot be expanded
     paired: bool = False  # \DeclarePairedDelimiter: body is (left tokens, right tokens)
@@ -345,8 +357,7 @@ class _Run:
             target = self.take(at, f"second command of {word}")
             consumed.append(target)
             known = self.book.table.get(target[0])
-            macro = (Macro(name, known.params, known.body, known.default, known.final,
-                           known.refused) if known is not None
+            macro = (replace(known, name=name) if known is not None
                      else Macro(name, 0, (target[0],), final=True))
             self.store(name, macro, at, False)
             return consumed
@@ -354,6 +365,8 @@ class _Run:
         if star:
             consumed.append(self.pending.pop())
         name = self.name(at, word, consumed, braces=word not in _DEFS)
+        if word in _DOCUMENT_COMMANDS:
+            return self.document_command(word, name, at, consumed)
         if word == r"\DeclarePairedDelimiter":
             left = self.argument(at, f"left delimiter of {word}{{{name}}}", consumed)
             right = self.argument(at, f"right delimiter of {word}{{{name}}}", consumed)
@@ -420,6 +433,44 @@ class _Run:
             self.book.warnings.append((at, f"\\newcommand{{{name}}}: {name} is already "
                                            f"defined; LaTeX stops here, and the earlier "
                                            f"definition is kept"))
+            return consumed
+        self.store(name, macro, at, False)
+        return consumed
+
+    def document_command(self, word: str, name: str, at: int, consumed: list) -> list:
+        """\\NewDocumentCommand{\\name}{m O{x} m}{body} (xparse); other argument types
+        (o, s, d, r, v ...) are refused with a warning, and uses of the name fail."""
+        spec_tokens = self.argument(at, f"argument spec of {word}{{{name}}}", consumed)
+        spec, refused, k = [], None, 0
+        while k < len(spec_tokens):
+            letter = spec_tokens[k][0]
+            k += 1
+            if letter.isspace() or letter in "+!":
+                continue
+            if letter == "m":
+                spec.append(None)
+            elif letter == "O" and k < len(spec_tokens) and spec_tokens[k][0] == "{":
+                end = k + _group_end(spec_tokens[k:])
+                spec.append(tuple(t[0] for t in spec_tokens[k + 1:end]))
+                k = end + 1
+            else:
+                refused = letter
+                break
+        body = self.argument(at, f"body of {word}{{{name}}}", consumed)
+        if refused is not None:
+            reason = (f"{name} takes an argument of type '{refused}' ({word}), which "
+                      f"xentsym does not expand (only m and O{{default}})")
+            self.book.warnings.append((at, reason))
+            self.store(name, Macro(name, 0, (), refused=reason), at, False)
+            return consumed
+        macro = Macro(name, len(spec), self.parameters(body, len(spec), at, name),
+                      spec=tuple(spec))
+        exists = name in self.book.table
+        if (word == r"\ProvideDocumentCommand" and exists) or \
+                (word == r"\NewDocumentCommand" and exists and not self.book.redefine):
+            if word == r"\NewDocumentCommand":
+                self.book.warnings.append((at, f"{word}{{{name}}}: {name} is already "
+                                               f"defined; the earlier definition is kept"))
             return consumed
         self.store(name, macro, at, False)
         return consumed
@@ -507,6 +558,13 @@ class _Run:
             first = 1
         if macro.pattern is not None:
             args = self.delimited(macro, tok, consumed)
+        for k, default in enumerate(macro.spec or ()):
+            if default is None:
+                args.append(self.argument(at, f"argument {k + 1} of {name}", consumed))
+                continue
+            optional = self.optional(at, f"argument {k + 1} of {name}", consumed)
+            args.append(optional if optional is not None
+                        else [(t, at, 0, depth) for t in default])
         for k in range(len(args), macro.params):
             args.append(self.argument(at, f"argument {k + 1} of {name}", consumed))
         result = []
