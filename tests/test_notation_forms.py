@@ -395,3 +395,34 @@ $$\frac{d J(\theta)}{d \theta} = 3 \theta^2$$
 def test_check_doc_on_leibniz_fractions(tmp_path):
     assert statuses(tmp_path, LEIBNIZ_DOC) == [
         "defined", "verified", "verified", "refuted", "defined", "verified", "refuted"]
+
+
+# ----------------------------------------------------------------------------- soundness
+
+TRAPS_DOC = r"""# False claims in the new notation
+
+$$D_{KL}(P \parallel Q) = D_{KL}(Q \parallel P)$$
+
+$$\mathbb{H}(p) = \mathrm{CE}(p, q)$$
+
+$$\sum_i a_i = \sum_k a_k$$
+
+$$\sum_x p(x) \log p(x) = \sum_x p(x) \log q(x)$$
+
+$$\prod_i a_i = \sum_i a_i$$
+
+$$L = w^3$$
+
+$$\frac{\partial L}{\partial w} = 2 w$$
+
+$$\frac{\partial^2 L}{\partial w^2} = 3 w$$
+
+$$\frac{dy}{dx} = 1$$
+"""
+
+
+def test_false_claims_in_the_new_notation_are_never_verified(tmp_path):
+    got = statuses(tmp_path, TRAPS_DOC)
+    assert "verified" not in got
+    # false whatever the sizes: refuted with a counterexample
+    assert [got[0], got[4], got[6], got[7]] == ["refuted"] * 4
