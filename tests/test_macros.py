@@ -414,3 +414,19 @@ def test_xparse_document_commands(tmp_path):
     report = check(tmp_path, text, "xparse.tex")
     assert [(s.line, s.status) for s in report.steps] == [(6, "verified"), (7, "unparsed")]
     assert any(line == 4 and "type 's'" in msg for line, msg in report.warnings)
+
+
+def test_markdown_inline_math_defines_but_prose_and_code_do_not(tmp_path):
+    text = ("Shorthand: $\\newcommand{\\lg}[1]{\\log\\left(#1\\right)}$ and "
+            "\\(\\def\\two{2}\\).\n\n"
+            "In prose \\newcommand{\\two}{3} is just words, and in code "
+            "`\\renewcommand{\\two}{4}` too:\n\n"
+            "```latex\n\\renewcommand{\\lg}[1]{5}\n```\n\n"
+            "$$\\lg{e^{a} e^{b}} = a + b$$\n\n"
+            "$$\\two \\lg{a} = \\lg{a^\\two}$$\n")
+    report = check(tmp_path, text, "inline.md")
+    assert [s.status for s in report.steps] == ["verified", "verified"], report.steps
+    assert not report.errors
+    chains = docs.document_chains(docs.document_from_text(text, "inline.md"))
+    assert [s.text for s in chains[1].sides] == [
+        r"2 \log\left(a\right)", r"\log\left(a^2\right)"]

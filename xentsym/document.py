@@ -466,6 +466,21 @@ def hints(doc: Document) -> list[Hint]:
     return list(doc._scan.hints)
 
 
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$|\\\((.+?)\\\)", re.S)
+
+
+def _define_between(book, prose: str, start: int, end: int, latex: bool) -> None:
+    """Definitions between displays: anywhere in LaTeX; in Markdown only in inline math
+    (``$\\newcommand{\\R}{\\mathbb{R}}$``, as MathJax reads it), not in prose or code."""
+    if latex:
+        book.define_in(prose, start, end)
+        return
+    for m in _INLINE_MATH.finditer(prose, start, end):
+        group = 1 if m.group(1) is not None else 2
+        if read_macros.may_define(m.group(group)):
+            book.define_in(prose, m.start(group), m.end(group))
+
+
 def _hints(doc: Document, comments: list[tuple[int, int]], book=None) -> list[Hint]:
     """The hints of the comments; with a macro `book`, their macros expanded (a macro that
     cannot be expanded there is a problem of the book)."""
@@ -588,6 +603,7 @@ class _Scanner:
         self.warnings: list[DocumentWarning] = []
         self.problems: list[DocumentProblem] = []
         self.comments: list[tuple[int, int]] = []
+        self.code: list[tuple[int, int]] = []  # Markdown code and comments: no inline math
         self.stopped = False
         self.blanks = _Finder(doc.text, _BLANK_LINE)
         self.dollar_closer = _Finder(search, _DOLLARS_OR_ESCAPE, lambda m: m.group()[0] == "$")
@@ -702,18 +718,17 @@ def _expand_macros(doc: Document, sc: "_Scanner") -> list[Hint]:
     do). Failures are located problems."""
     book = read_macros.Macros(redefine=doc.kind != "latex")
     latex = doc.kind == "latex"
+    prose = sc.search if latex else _blank(sc.search, sc.code)
     last = 0
     for k, display in enumerate(sc.displays):
-        if latex:
-            book.define_in(sc.search, last, display.start)
+        _define_between(book, prose, last, display.start, latex)
         last = display.end
         done = book.expand(display.latex, display.start, local=latex)
         if done.problem is not None:
             sc.displays[k] = replace(display, macro_problem=done.problem)
         elif done.origin is not None:
             sc.displays[k] = replace(display, latex=done.text, origin=done.origin)
-    if latex:
-        book.define_in(sc.search, last, len(sc.search))
+    _define_between(book, prose, last, len(prose), latex)
     hint_list = _hints(doc, sc.comments, book)
     for offset, message in book.warnings:
         sc.warn(offset, message, failure=False)
@@ -750,6 +765,7 @@ def _scan_markdown(doc: Document) -> _Scanner:
             fc, info = m.group("fc"), m.group("info")
             if fc[0] == "`" and "`" in info:
                 pos = code_span(m.start("fc"), len(fc))
+                sc.code.append((m.start("fc"), pos))
                 continue
             body = min(m.end() + 1, len(text))
             j = bisect.bisect_left(fence_starts, body)
@@ -765,17 +781,21 @@ def _scan_markdown(doc: Document) -> _Scanner:
                 sc.warn(m.start("fc"), f"unclosed {what}: it runs to the end of the file")
             if lang == "math":
                 sc.add("math-fence", body, max(close_start, body))
+            else:
+                sc.code.append((m.start(), max(close_end, m.end())))
             pos = max(close_end, m.end())
         elif m.group("comment") is not None:
             end = comment_end.find(m.end(), len(text))
             if end is not None:
                 sc.comments.append((m.end(), end.start()))
+                sc.code.append((p, end.end()))
                 pos = end.end()
             else:
                 sc.warn(p, "unclosed HTML comment <!--", failure=False)
                 pos = m.end()
         elif m.group("ticks") is not None:
             pos = code_span(p, m.end() - p)
+            sc.code.append((p, pos))
         elif m.group("bs") is not None:
             pos = sc.backslash(p, pos)
         else:
