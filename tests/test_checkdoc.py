@@ -206,3 +206,28 @@ def test_a_sum_without_bounds_is_never_refuted_for_its_length(tmp_path):
     assert first.status == "unproven" and "no bounds" in first.message
     assert bounded.status == "verified"
     assert false.status == "refuted"  # false whatever the length
+
+
+GAPS = r"""$$\frac{\partial L}{\partial w} = 2 w$$
+
+$$\frac{d}{d\theta} \theta^2 = 2\theta$$
+
+<!-- xentsym: p, q: distributions over K -->
+$$D_{KL}(p \| q) = \sum_{k=1}^{K} p_k \log \frac{p_k}{q_k}$$
+
+$$D_{KL}(p \| q) = \sum_{k=1}^{K} q_k \log \frac{q_k}{p_k}$$
+
+$$\operatorname{arg\,max}_\theta \sum_{i=1}^N \log \hat{y}_i = \operatorname{arg\,min}_\theta -\sum_{i=1}^N \log \hat{y}_i$$
+"""
+
+
+def test_derivatives_of_undefined_names_declared_sizes_and_optimiser_spellings(tmp_path):
+    doc = tmp_path / "gaps.md"
+    doc.write_text(GAPS, encoding="utf-8")
+    steps = check_document(str(doc)).steps
+    # dL/dw of an L the text never wrote down is not 0 by default: it cannot be checked.
+    assert steps[0].status == "unproven" and "does not mention" in steps[0].message
+    assert steps[1].status == "verified"
+    # D_KL unfolds over the size the hint declares, in both checks.
+    assert [s.status for s in steps[2:4]] == ["verified", "refuted"]
+    assert steps[4].status == "verified"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from . import conditions as cond
 from . import document as docs
 from .check.worker import Worker
 from .derivation import Step
@@ -116,8 +117,9 @@ class _Checker:
         text = side.text
         where = {"file": self.doc.path, "line": side.line, "column": side.column,
                  "warnings": warns, "plain": True}
-        if re.match(r"\s*\\(arg\s*\\?|operatorname\*?\{|mathop\{|underset)", text) and \
-                re.search(r"arg\s*\\?(max|min)|argm(ax|in)", text):
+        if side.optimiser is not None or (
+                re.match(r"\s*\\(arg\s*\\?|operatorname\*?\{|mathop\{|underset)", text)
+                and re.search(r"arg\s*\\?(max|min)|argm(ax|in)", text)):
             item = parse_objective(text, **where)
         else:
             item = parse(text, **where)
@@ -150,8 +152,17 @@ class _Checker:
                 name = sorted(str(c.func) for c in calls)[0]
                 return "unproven", f"{name} is not defined in the document before this line", \
                     [], None
-        # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out.
-        new = sorted(_atoms(unfold_all(right), True) - _atoms(unfold_all(left), True), key=str)
+        # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
+        # over the sizes the document declared.
+        with cond.using_scope(self.table.declared_scope()):
+            new = sorted(_atoms(unfold_all(right), True) - _atoms(unfold_all(left), True),
+                         key=str)
+        blind = _blind_derivative(left, right)
+        if blind is not None:
+            return "unproven", (f"the derivative of {latex(blind.expr)} with respect to "
+                                f"{latex(blind.variables[0])}: it does not mention the variable, "
+                                f"so it depends on it only through what the text says; the "
+                                f"document must define it"), [], None
         if new and not new_symbols:
             name = _show(new[0], right)
             return "unproven", (f"{name} appears on the right only and the document does not "
@@ -328,6 +339,21 @@ def _show(atom, expr) -> str:
                           if str(ix.base.label) == atom[1]), key=sp.default_sort_key)
         return latex(entries[0]) if entries else atom[1]
     return latex(atom)
+
+
+def _blind_derivative(*exprs):
+    """A derivative of something that does not mention its variable (dL/dw of an undefined L):
+    read literally it is 0, but the text means a dependence it has not written down."""
+    for e in exprs:
+        for d in e.atoms(sp.Derivative):
+            for v in d.variables:
+                if isinstance(v, sp.Indexed):
+                    seen = any(ix.base.label == v.base.label for ix in d.expr.atoms(sp.Indexed))
+                else:
+                    seen = v in d.expr.free_symbols
+                if not seen:
+                    return d
+    return None
 
 
 def _stationarity(lhs, rhs, derivative: bool) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import conditions as cond
 from . import domains as D
 from . import notation as nt
 from .functions import CrossEntropy, Entropy, KLDivergence, unfold_all
@@ -81,6 +82,12 @@ class DocTable:
         over = tuple(sp.Symbol(o, **D.SIZE.assumptions) if isinstance(o, str) else o
                      for o in over)
         self.declared[(name, family)] = Meaning(domain, f"declared at line {line}", over)
+
+    def declared_scope(self) -> Scope:
+        """The families declared with their axes (``p, q: distributions over K``), so H(p)
+        and D_KL(p||q) unfold over K before the full scope of a step exists."""
+        return Scope([Declaration(sp.IndexedBase(Label(name)), m.domain, m.over)
+                      for (name, _), m in self.declared.items() if m.over])  # axes: a family
 
     def meaning(self, name: str, family: bool) -> Meaning:
         """The meaning of a name: declared, else conventional, else natural."""
@@ -162,7 +169,8 @@ class DocTable:
 
     def scope(self, exprs) -> tuple[Scope, list[str]]:
         """A scope declaring every name of ``exprs``, and the assumptions it makes, as text."""
-        exprs = [unfold_all(e) for e in exprs]
+        with cond.using_scope(self.declared_scope()):
+            exprs = [unfold_all(e) for e in exprs]
         decls, said = [], []
         families = sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)},
                           key=sp.default_sort_key)

@@ -107,8 +107,8 @@ def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
     """Both sides with the step's definitions and specialisations substituted."""
     with cond.using_scope(scope or cond.current_scope()):  # H(p) unfolds over p's size
         lhs, rhs = (R.substitute(e, step.given) for e in (step.before, step.after))
-    if scope is not None:
-        lhs, rhs = (scope.canonical(evaluate_derivatives(e, scope)) for e in (lhs, rhs))
+        if scope is not None:  # derivatives are taken of H & co. written out, so here too
+            lhs, rhs = (scope.canonical(evaluate_derivatives(e, scope)) for e in (lhs, rhs))
     return lhs, rhs
 
 
@@ -126,7 +126,12 @@ def symbolic_task(step: Step, scope) -> SymbolicResult:
 
 
 def numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
-    """The numeric check of one step."""
+    """The numeric check of one step (H & co. unfold over the sizes ``scope`` gives them)."""
+    with cond.using_scope(scope or cond.current_scope()):
+        return _numeric_task(step, scope, options)
+
+
+def _numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
     lhs, rhs = _sides(step, scope)
     wrt = tuple(R.substitute(w, step.given) if not isinstance(w, sp.IndexedBase) else w
                 for w in step.wrt)
