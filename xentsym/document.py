@@ -493,7 +493,7 @@ def _hints(doc: Document, comments: list[tuple[int, int]], book=None) -> list[Hi
         for a, b in _split_hint(text, head.end(), body_end):
             line, col = doc.position(a)
             piece = text[a:b]
-            if book is not None and book.history:
+            if book is not None and book.history and "\\" in piece:
                 done = book.expand(piece, a, table=book.table_at(a))
                 if done.problem is not None:  # reported once, as a problem
                     book.problems.append(done.problem)

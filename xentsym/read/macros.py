@@ -150,14 +150,28 @@ class Macros:
         self.history: list[tuple[int, str, Macro]] = []
         self.warnings: list[tuple[int, str]] = []
         self.problems: list[tuple[int, str]] = []
+        self._at: tuple[int, dict[str, Macro]] = (0, {})  # table_at's last answer
 
     def table_at(self, offset: int) -> dict[str, Macro]:
-        """The macros defined (outside groups) before source offset `offset`."""
-        table: dict[str, Macro] = {}
-        for at, name, macro in self.history:
-            if at >= offset:
-                break
-            table[name] = macro
+        r"""The macros defined (outside groups) before source offset `offset` (not to be
+        changed by the caller; asked in increasing order, each answer costs only the
+        definitions since the last).
+
+        >>> book = Macros()
+        >>> book.define_in(r"\def\a{1} \def\b{2} \def\a{3}", 0, 30)
+        >>> [sorted((k[1:], m.body) for k, m in book.table_at(at).items()) for at in (5, 11, 30)]
+        [[('a', ('1',))], [('a', ('1',)), ('b', ('2',))], [('a', ('3',)), ('b', ('2',))]]
+        """
+        done, table = self._at
+        if done and self.history[done - 1][0] >= offset:
+            done, table = 0, {}
+        if done < len(self.history) and self.history[done][0] < offset:
+            table = dict(table)
+            while done < len(self.history) and self.history[done][0] < offset:
+                _, name, macro = self.history[done]
+                table[name] = macro
+                done += 1
+        self._at = (done, table)
         return table
 
     def define_in(self, text: str, start: int, end: int) -> None:
