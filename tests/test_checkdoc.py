@@ -231,3 +231,14 @@ def test_derivatives_of_undefined_names_declared_sizes_and_optimiser_spellings(t
     # D_KL unfolds over the size the hint declares, in both checks.
     assert [s.status for s in steps[2:4]] == ["verified", "refuted"]
     assert steps[4].status == "verified"
+
+
+def test_information_of_an_event_needs_its_probability(tmp_path):
+    doc = tmp_path / "events.md"
+    doc.write_text("$$\\sum_{i=1}^n p(x_i) I(s_i) = -\\sum_{i=1}^n p(x_i) \\log s_i$$\n\n"
+                   "<!-- xentsym: a, b \\in (0, 1) -->\n$$I(a) + I(b) = -\\log(ab)$$\n\n"
+                   "$$I(a) + I(b) = -\\log(a + b)$$\n", encoding="utf-8")
+    event, true, false = check_document(str(doc)).steps
+    # s_i names an event: reading I(s_i) as -log s_i would verify what the text never said.
+    assert event.status == "unproven" and "probability" in event.message
+    assert (true.status, false.status) == ("verified", "refuted")

@@ -32,16 +32,18 @@ from .docdefs import Definitions, Known, is_name, mentions
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable, scalar_symbols
 from .errors import XentsymError
-from .functions import unfold_all
+from .functions import InformationContent, unfold_all
 from .parse import Objective, parse, parse_objective, parse_relation
 from .read.ranges import RangeSize
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .render.printer import latex
 from .rules import substitute
+from .stepkinds import blind_derivative, constraint, is_atom, is_number, stationarity
 from .verify import Options, check_step
 
 DEFINES = frozenset({":=", "=:"})
 CHECKED_ORDER = {"<=": False, ">=": True, "<": False, ">": True}  # True: sides swapped
+# Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
 _OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
 
 
@@ -61,10 +63,6 @@ def _atoms(e, integers: bool = False) -> set:
         e = e.expr
     families = {("family", str(b.label)) for b in e.atoms(sp.IndexedBase)}
     return families | {s for s in scalar_symbols(e) if integers or not s.is_integer}
-
-
-def _is_number(e) -> bool:
-    return isinstance(e, sp.Expr) and not isinstance(e, Objective) and e.is_number
 
 
 class _Checker:
@@ -125,7 +123,23 @@ class _Checker:
             item = parse(text, **where)
         for w in warns:
             self.report.warnings.append((w.line or side.line, w.message))
-        return item
+        return self._events(item)
+
+    def _events(self, item):
+        """I(s_i) of a name that is no probability here names an event: which probability the
+        text means is not written, so it stays an unknown function, never -log of s_i."""
+        if isinstance(item, Objective):
+            return Objective(item.sense, item.wrt_latex, item.wrt, self._events(item.expr))
+
+        def event(e):
+            if not isinstance(e, InformationContent):
+                return False
+            arg = e.args[0]
+            name, family = (str(arg.base.label), True) if isinstance(arg, sp.Indexed) else \
+                (str(arg), False)
+            return isinstance(arg, (sp.Symbol, sp.Indexed)) and \
+                self.table.meaning(name, family).domain.name not in _OPTIMISER_DOMAINS
+        return item.replace(event, lambda e: sp.Function("I")(e.args[0]))
 
     # ------------------------------------------------------------------ checking
 
@@ -149,15 +163,20 @@ class _Checker:
         for side in (left, right):
             calls = side.atoms(AppliedUndef)
             if calls:
-                name = sorted(str(c.func) for c in calls)[0]
-                return "unproven", f"{name} is not defined in the document before this line", \
-                    [], None
+                call = sorted(calls, key=str)[0]
+                name = str(call.func)
+                why = f"{name} is not defined in the document before this line"
+                if name == "I" and len(call.args) == 1:
+                    why = (f"I({latex(call.args[0])}) is the information of an event whose "
+                           f"probability the document does not give; declaring "
+                           f"{latex(call.args[0])} a probability (\\in (0, 1)) would settle it")
+                return "unproven", why, [], None
         # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
         # over the sizes the document declared.
         with cond.using_scope(self.table.declared_scope()):
             new = sorted(_atoms(unfold_all(right), True) - _atoms(unfold_all(left), True),
                          key=str)
-        blind = _blind_derivative(left, right)
+        blind = blind_derivative(left, right)
         if blind is not None:
             return "unproven", (f"the derivative of {latex(blind.expr)} with respect to "
                                 f"{latex(blind.variables[0])}: it does not mention the variable, "
@@ -263,16 +282,16 @@ class _Checker:
             row.message = f"relation {st.latex.strip()} is reported, not checked"
             return
         lhs, rhs = self._read(st.lhs), self._read(st.rhs)
-        if st.relation in CHECKED_ORDER and _constraint(lhs, rhs):
+        if st.relation in CHECKED_ORDER and constraint(lhs, rhs):
             row.status = "condition"
-            row.message = f"a constraint on {row.lhs if _is_atom(lhs) else row.rhs}, not a claim"
+            row.message = f"a constraint on {row.lhs if is_atom(lhs) else row.rhs}, not a claim"
             return
         if st.relation in CHECKED_ORDER:
             res = self._check(lhs, rhs, AT_MOST, given, swap=CHECKED_ORDER[st.relation])
             if st.relation in "<>" and res[0] == "verified":
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
             return self._fill(row, res)
-        if st.index == 1 and isinstance(lhs, sp.Symbol) and _is_number(rhs) and \
+        if st.index == 1 and isinstance(lhs, sp.Symbol) and is_number(rhs) and \
                 st.relation == "=" and lhs not in self.defs.symbols:
             row.status = "condition"
             row.message = f"{row.lhs} = {row.rhs} is read as a value or a case, not as a " \
@@ -295,7 +314,7 @@ class _Checker:
             res = self._restated(known, row.lhs, rhs)
             self.defs.known[key] = Known(rhs, st.line)
             return self._fill(row, res)
-        if _stationarity(lhs, rhs, derivative):
+        if stationarity(lhs, rhs, derivative):
             res = self._check(lhs, rhs, EQUAL, given, new_symbols=True)
             if res[0] != "verified":
                 res = ("condition", "an equation to solve (a derivative set to 0), not an "
@@ -321,17 +340,6 @@ class _Checker:
             row.message = "counterexample " + json.dumps(row.counterexample)
 
 
-def _is_atom(e) -> bool:
-    return isinstance(e, (sp.Symbol, sp.Indexed))
-
-
-def _constraint(lhs, rhs) -> bool:
-    """``w > 0``, ``0 < \\theta``, ``N \\geq 1``: a name bounded by a number constrains it."""
-    if isinstance(lhs, Objective) or isinstance(rhs, Objective):
-        return False
-    return (_is_atom(lhs) and _is_number(rhs)) or (_is_atom(rhs) and _is_number(lhs))
-
-
 def _show(atom, expr) -> str:
     """A name as the document writes it: a family by one of its entries (\\hat{y}_{i})."""
     if isinstance(atom, tuple):
@@ -339,31 +347,6 @@ def _show(atom, expr) -> str:
                           if str(ix.base.label) == atom[1]), key=sp.default_sort_key)
         return latex(entries[0]) if entries else atom[1]
     return latex(atom)
-
-
-def _blind_derivative(*exprs):
-    """A derivative of something that does not mention its variable (dL/dw of an undefined L):
-    read literally it is 0, but the text means a dependence it has not written down."""
-    for e in exprs:
-        for d in e.atoms(sp.Derivative):
-            for v in d.variables:
-                if isinstance(v, sp.Indexed):
-                    seen = any(ix.base.label == v.base.label for ix in d.expr.atoms(sp.Indexed))
-                else:
-                    seen = v in d.expr.free_symbols
-                if not seen:
-                    return d
-    return None
-
-
-def _stationarity(lhs, rhs, derivative: bool) -> bool:
-    """``0 = d/dθ f``, or ``... = 0`` in a chain about a derivative: an equation to solve."""
-    if isinstance(lhs, Objective) or isinstance(rhs, Objective):
-        return False
-    for zero, other in ((lhs, rhs), (rhs, lhs)):
-        if zero == 0 and (derivative or other.has(sp.Derivative)):
-            return True
-    return False
 
 
 def check_document(path: str, options: Options = Options(), progress=None) -> DocReport:
