@@ -68,7 +68,8 @@ def _atoms(e, integers: bool = False) -> set:
 class _Checker:
     def __init__(self, doc, options: Options, worker: Worker):
         self.doc, self.options, self.worker = doc, options, worker
-        self.table = DocTable(doc.text)
+        # The displays as read (macros expanded) show the notation too: p(x_i) via \pmf{x_i}.
+        self.table = DocTable("\n".join([doc.text, *(d.latex for d in docs.displays(doc))]))
         self.defs = Definitions(self.table)
         self.report = DocReport(doc.path)
         self.hints = self._read_hints()

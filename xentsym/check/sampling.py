@@ -182,10 +182,13 @@ def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
     env = Env(count, sizes=dict(sizes))
     for s in vs.scalars:
         env.scalars[s] = scope.require(s).domain.sample(rng, (count,))
-    extents = index_extents(exprs, sizes)
+    extents: dict | None = None  # read off the expressions only when a size was specialised
     for fam in vs.families:
         decl = scope.require(fam)
-        shape = (count,) + _axis_lengths(fam, decl, sizes, extents)
+        if extents is None and any(s not in sizes and not getattr(s, "is_Integer", False)
+                                   for s in decl.over):
+            extents = index_extents(exprs, sizes)
+        shape = (count,) + _axis_lengths(fam, decl, sizes, extents or {})
         env.families[fam] = decl.domain.sample(rng, shape)
     bounds = _index_bounds(vs, env, [_ready(e) for e in exprs]) if vs.indices else {}
     for s in vs.indices:

@@ -6,4 +6,10 @@
 * :mod:`.conditionals` -- ``\\iffalse ... \\fi`` and false ``\\newif`` switches (dead code).
 * :mod:`.separators` -- where one display row holds several equations, a condition or a note.
 * :mod:`.relations` -- relation spellings that mean "defined as".
+* :mod:`.macros` -- ``\\newcommand``, ``\\def``, ``\\DeclareMathOperator`` ... of a document,
+  expanded before its displays are read, with a map back to the source positions.
+* :mod:`.ranges` -- sums and products without bounds (``\\sum_i``) and the size of their range.
+* :mod:`.quantities` -- the spellings of KL, entropy and cross-entropy (``\\mathrm{KL}(p\\|q)``).
+* :mod:`.optimisers` -- the spellings of arg max / arg min and their parameters.
+* :mod:`.leibniz` -- derivative fractions of one name (``\\frac{\\partial L}{\\partial w}``).
 """
