@@ -8,6 +8,9 @@
 * :mod:`.relations` -- relation spellings that mean "defined as".
 * :mod:`.macros` -- ``\\newcommand``, ``\\def``, ``\\DeclareMathOperator`` ... of a document,
   expanded before its displays are read, with a map back to the source positions.
+* :mod:`.definitions` -- reading those definitions into macro objects.
+* :mod:`.expansion` -- the expansion engine, its bounds, and the map from expanded offsets back
+  to the source.
 * :mod:`.ranges` -- sums and products without bounds (``\\sum_i``) and the size of their range.
 * :mod:`.quantities` -- the spellings of KL, entropy and cross-entropy (``\\mathrm{KL}(p\\|q)``).
 * :mod:`.optimisers` -- the spellings of arg max / arg min and their parameters.
