@@ -242,3 +242,29 @@ def test_information_of_an_event_needs_its_probability(tmp_path):
     # s_i names an event: reading I(s_i) as -log s_i would verify what the text never said.
     assert event.status == "unproven" and "probability" in event.message
     assert (true.status, false.status) == ("verified", "refuted")
+
+
+OPTIMISERS_AND_BOUNDS = r"""$$\arg\min_\theta \theta^2 = \arg\min_\theta 2\theta^2 + 3$$
+
+$$\arg\min_\theta \theta^2 = \arg\max_\theta -\theta^2$$
+
+$$\arg\min_\theta \theta^2 = \arg\min_\theta (\theta - 1)^2$$
+
+$$L := \sum_{i=1}^N (y_i - \hat{y}_i)^2$$
+
+$$L \geq 0$$
+
+$$L \leq -1$$
+
+$$w > 0$$
+"""
+
+
+def test_optimisers_over_the_named_parameter_and_bounds_on_defined_names(tmp_path):
+    doc = tmp_path / "opt.md"
+    doc.write_text(OPTIMISERS_AND_BOUNDS, encoding="utf-8")
+    got = [s.status for s in check_document(str(doc)).steps]
+    # theta is the parameter the subscript names, even without any probability in sight;
+    # a bound on a defined L is a claim about L, a bound on a free w is a constraint.
+    assert got == ["verified", "verified", "refuted", "defined", "verified", "refuted",
+                   "condition"]

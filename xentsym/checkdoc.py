@@ -153,10 +153,10 @@ class _Checker:
         lo, ro = isinstance(lhs, Objective), isinstance(rhs, Objective)
         if lo != ro:
             return "unparsed", "an optimiser (arg max/min) is compared with a value", [], None
-        sense = None
+        sense, named = None, ()
         if lo:
             relation = SAME_OPTIMUM if lhs.sense == rhs.sense else SWITCH_SENSE
-            sense = rhs.sense
+            sense, named = rhs.sense, tuple(lhs.wrt) + tuple(rhs.wrt)
             lhs, rhs = lhs.expr, rhs.expr
         pairs = tuple((a, b) for a, b, _ in given)
         # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
@@ -183,7 +183,8 @@ class _Checker:
                                 f"{latex(blind.variables[0])}: it does not mention the variable, "
                                 f"so it depends on it only through what the text says; the "
                                 f"document must define it"), [], None
-        if new and not new_symbols:
+        # A bound by a number (L >= 0) has nothing on one side: nothing is left undefined.
+        if new and not new_symbols and not (relation == AT_MOST and is_number(left)):
             name = _show(new[0], right)
             return "unproven", (f"{name} appears on the right only and the document does not "
                                 f"define it; a hint such as {self._hint_example(name)} "
@@ -194,7 +195,11 @@ class _Checker:
         scope, said = self.table.scope([left, right])
         wrt = ()
         if relation.is_optimiser:
-            wrt = self._parameters(left, right)
+            # The subscript names the parameters (arg max over theta); when they appear only
+            # through the model's probabilities (y-hat depends on theta), those are optimised.
+            wrt = tuple(self.table.bind(w) for w in named if isinstance(w, sp.Symbol)
+                        and self.table.bind(w) in (left.free_symbols | right.free_symbols))
+            wrt = wrt or self._parameters(left, right)
             if not wrt:
                 return "unproven", "no model parameters found to optimise over", said, None
         said = said + [f"{latex(a)} = {latex(b)} (hint, line {ln})" for a, b, ln in given]
@@ -283,7 +288,9 @@ class _Checker:
             row.message = f"relation {st.latex.strip()} is reported, not checked"
             return
         lhs, rhs = self._read(st.lhs), self._read(st.rhs)
-        if st.relation in CHECKED_ORDER and constraint(lhs, rhs):
+        if st.relation in CHECKED_ORDER and constraint(lhs, rhs) and \
+                not self.defs.resolve(lhs).has(*self.defs.symbols) and \
+                self.defs.resolve(lhs) == lhs and self.defs.resolve(rhs) == rhs:
             row.status = "condition"
             row.message = f"a constraint on {row.lhs if is_atom(lhs) else row.rhs}, not a claim"
             return
