@@ -28,7 +28,7 @@ from . import document as docs
 from .check.worker import Worker
 from .derivation import Step
 from .dochints import Declared, Defined, read_hint
-from .docdefs import Definitions, Known, is_name, mentions
+from .docdefs import Definitions, Known, is_name, mentions, name_key
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable, scalar_symbols
 from .errors import XentsymError
@@ -132,9 +132,13 @@ class _Checker:
         if isinstance(item, Objective):
             return Objective(item.sense, item.wrt_latex, item.wrt, self._events(item.expr))
 
+        own = any(f.name == "I" for f in self.defs.functions)  # the document's own I(.)
+
         def event(e):
             if not isinstance(e, InformationContent):
                 return False
+            if own:
+                return True
             arg = e.args[0]
             name, family = (str(arg.base.label), True) if isinstance(arg, sp.Indexed) else \
                 (str(arg), False)
@@ -306,7 +310,7 @@ class _Checker:
                           f"definition"
             return
         if st.index == 1 and is_name(lhs) and not mentions(rhs, lhs):
-            key = re.sub(r"\s+", "", st.lhs.text)
+            key = name_key(lhs)  # (R), {R}, R + 0 all name R
             known = self.defs.known.get(key)
             if known is None:
                 row.status = "defined"
@@ -320,7 +324,8 @@ class _Checker:
                 self.defs.learn(lhs, rhs, key, st.line)
                 return
             res = self._restated(known, row.lhs, rhs)
-            self.defs.known[key] = Known(rhs, st.line)
+            if res[0] == "verified":  # a refuted restatement never becomes the meaning
+                self.defs.known[key] = Known(rhs, st.line)
             return self._fill(row, res)
         if stationarity(lhs, rhs, derivative):
             res = self._check(lhs, rhs, EQUAL, given, new_symbols=True)

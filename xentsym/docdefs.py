@@ -37,6 +37,11 @@ def is_name(e) -> bool:
         isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args)
 
 
+def name_key(lhs) -> str:
+    """The key of a defined name, from what was read (``(R)``, ``{R}`` and ``R + 0`` are R)."""
+    return sp.srepr(lhs)
+
+
 def mentions(body, name) -> bool:
     """A body that uses its own name (``L = 2 L``) is an equation, not a definition."""
     body = body.expr if isinstance(body, Objective) else body
@@ -115,4 +120,4 @@ def _key(e) -> tuple:
     return (str(e), False)
 
 
-__all__ = ["Definitions", "FunctionDef", "Known", "is_name", "mentions"]
+__all__ = ["Definitions", "FunctionDef", "Known", "is_name", "mentions", "name_key"]

@@ -93,7 +93,7 @@ def _read(text: str, where: dict):
         body = parse(define[1], plain=True, **where)
         if not isinstance(lhs, sp.Symbol) and not isinstance(lhs, AppliedUndef):
             raise ParseError(f"the left side of '{text}' is not a name", **where)
-        return Defined(lhs, body, re.sub(r"\s+", "", define[0]))
+        return Defined(lhs, body, sp.srepr(lhs))
     m = _KIND.match(text)
     if m and m.group("kind") in KINDS and "\\in" not in text:
         over = (_name(m.group("over"), where)[0],) if m.group("over") else ()

@@ -75,6 +75,7 @@ class DocTable:
         # Families the document writes as probability mass functions, p(x_i).
         self.pmfs = {m.group(1) for m in _PMF_USE.finditer(text)}
         self.sizes: set[str] = set()  # names used as the upper limit of a sum or product
+        self.measured: set[str] = set()  # families H, H(p, q) or D_KL are taken of
 
     def declare(self, name: str, family: bool, domain: D.Domain, line: int, over=()) -> None:
         """A declaration from the document, in force from now on."""
@@ -98,6 +99,8 @@ class DocTable:
             return Meaning(D.SIZE, "a size: it bounds a sum or product")
         if family and name in self.pmfs:
             return Meaning(D.DISTRIBUTION, "convention: " + PMF_CONVENTION)
+        if family and name in self.measured:
+            return Meaning(D.DISTRIBUTION, "convention: H, H(p, q) and D_KL take distributions")
         for c in CONVENTIONS:
             if c.name == name and c.family == family:
                 return Meaning(c.domain, "convention: " + c.why)
@@ -114,6 +117,8 @@ class DocTable:
         if not isinstance(expr, sp.Basic):
             return expr
         expr = self.ranges(expr)
+        self.measured |= {str(a.label) for q in expr.atoms(Entropy, CrossEntropy, KLDivergence)
+                          for a in q.args if isinstance(a, sp.IndexedBase)}
         for big in expr.atoms(sp.Sum, sp.Product):
             self.sizes |= {lim[2].name for lim in big.limits
                            if len(lim) == 3 and isinstance(lim[2], sp.Symbol)}

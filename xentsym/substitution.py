@@ -67,8 +67,9 @@ def substitute(expr: sp.Expr, given) -> sp.Expr:
     Sum(p[i], (i, 1, 9999))
     """
     for old, new in given:
-        expr = expand_finite_sums(replace_free(_opened(expr, old), ((old, new),)),
-                                  SUBSTITUTE_SIZE)
+        # Written out first too, so x_1 = 5 reaches the i = 1 term of a sum over 1..2.
+        opened = expand_finite_sums(_opened(expr, old), SUBSTITUTE_SIZE)
+        expr = expand_finite_sums(replace_free(opened, ((old, new),)), SUBSTITUTE_SIZE)
     return expr
 
 
