@@ -8,6 +8,7 @@ import pytest
 
 from xentsym.checkdoc import check_document
 from xentsym.cli import main
+from xentsym.verify import Options
 
 LECTURE = Path(__file__).resolve().parents[2] / "shared" / "lecture" / "cross-entropy-lecture.md"
 
@@ -268,3 +269,18 @@ def test_optimisers_over_the_named_parameter_and_bounds_on_defined_names(tmp_pat
     # a bound on a defined L is a claim about L, a bound on a free w is a constraint.
     assert got == ["verified", "verified", "refuted", "defined", "verified", "refuted",
                    "condition"]
+
+
+def test_underflow_and_overflow_are_no_witnesses(tmp_path):
+    doc = tmp_path / "extreme.md"
+    doc.write_text(
+        "$$e^{e^{e^{x}}} = e^{e^{e^{x}}}$$\n\n"
+        # True for every real w, x and 0/1 label: 1 - sigma(wx) is tiny but never 0.
+        "<!-- xentsym: y_i \\in \\{0, 1\\} -->\n"
+        "$$\\log \\prod_{i=1}^{N} \\sigma(w x_i)^{y_i} (1 - \\sigma(w x_i))^{1 - y_i} = "
+        "\\sum_{i=1}^{N} \\left[y_i \\log \\sigma(w x_i) + (1 - y_i) \\log (1 - \\sigma(w x_i))"
+        "\\right]$$\n\n"
+        "$$\\log(x^2) = 2\\log x$$\n", encoding="utf-8")
+    towers, likelihood, false = check_document(str(doc), Options(samples=300)).steps
+    assert towers.status != "refuted" and likelihood.status != "refuted"
+    assert false.status == "refuted"  # x < 0: the left side is defined, the right is not

@@ -27,13 +27,38 @@ MIN_SHARE_TERMS = 20_000  # what every batch may spend, even when the rest is sp
 MAX_PRECISE_TERMS = 1_000_000  # terms of the sums in one re-evaluation
 
 
+# An undefined later side is re-evaluated this deep before it counts: 1 - sigma(399) is
+# e^-399, which 120 digits round to 0 (and log 0 is undefined) but these do not.
+DEEP_DPS = (1_000,)
+MAX_EXPONENT = 10_000  # |z| above this in exp(z) or z**w is refused: mpmath would grind on
+# numbers with astronomically many digits (exp(exp(exp(5)))), which no witness needs
+
+
+def _bounded(ctx, name: str):
+    """``exp``/``power`` of ``ctx`` that refuse results beyond ``MAX_EXPONENT`` in size."""
+    raw = getattr(ctx, name)
+
+    def exp(z):
+        if ctx.re(z) > MAX_EXPONENT:
+            raise Unavailable()
+        return raw(z)
+
+    def power(a, b):
+        if abs(b) * ctx.log(abs(a) + 2) > MAX_EXPONENT:
+            raise Unavailable()
+        return raw(a, b)
+    return exp if name == "exp" else power
+
+
 def _context(dps: int):
     """A private mpmath context and the namespace that binds the bare names lambdify writes
-    (log, mpf, pi ...) to it."""
+    (log, mpf, pi ...) to it; exp and powers are bounded."""
     ctx = mpmath.MPContext()
     ctx.dps = dps
-    return ctx, {name: getattr(ctx, name) for name in dir(mpmath)
-                 if not name.startswith("_") and hasattr(ctx, name)}
+    names = {name: getattr(ctx, name) for name in dir(mpmath)
+             if not name.startswith("_") and hasattr(ctx, name)}
+    names.update(exp=_bounded(ctx, "exp"), power=_bounded(ctx, "power"))
+    return ctx, names
 
 
 _LOCAL = threading.local()
@@ -45,7 +70,8 @@ def contexts() -> dict:
     found = getattr(_LOCAL, "contexts", None)
     if found is None:
         found = _LOCAL.contexts = {dps: _context(dps) for dps in (30, PRECISE_DPS,
-                                                                  2 * PRECISE_DPS)}
+                                                                  2 * PRECISE_DPS,
+                                                                  *DEEP_DPS)}
     return found
 
 
@@ -267,4 +293,14 @@ class Audit:
             return "unsettled"
         finally:
             self.checked += 1
+        right = self.last[1] if self.last else None
+        if right is UNDEFINED or (right is not None and mpmath.isinf(right)):
+            try:
+                deep = [self.value(rhs, env, row, dps) for dps in DEEP_DPS]
+            except (OutOfBudget, Unavailable):
+                deep = []
+            if len(deep) < len(DEEP_DPS) or any(
+                    d is not UNDEFINED and not mpmath.isinf(d) for d in deep):
+                self.unsettled += 1  # defined after all, or not settled: no witness
+                return "unsettled"
         return "real"
