@@ -706,13 +706,13 @@ def test_document_names_become_plain_symbols():
 
 
 def test_a_part_dropped_by_latex2sympy_is_an_error(monkeypatch):
-    import xentsym.parse as parse_module
+    import xentsym.read.bridge as bridge_module
 
     def lossy(text):  # a reader that keeps only the first placeholder
         name = re.search(r"\\variable\{(\w+)\}", text).group(1)
         return sp.Symbol(name)
 
-    monkeypatch.setattr(parse_module, "_call_latex2sympy", lossy)
+    monkeypatch.setattr(bridge_module, "_call_latex2sympy", lossy)
     with pytest.raises(ParseError) as info:
         parse(r"a \cdot b")
     assert "lost" in info.value.message and info.value.column == 9

@@ -1,0 +1,94 @@
+"""Reading derivatives: the operator \\frac{d}{d x}, Leibniz's \\frac{dL}{dw} and their order."""
+from __future__ import annotations
+
+import sympy as sp
+
+from .leibniz import is_single_name, numerator_name
+from .nodes import Ctx, arg_nodes, brace_children, derivative_sign, is_char, is_macro, starts_name
+from .tables import SPACING
+from .tokens import Fail, Tok
+
+MAX_DERIVATIVE_ORDER = 10  # highest total order of a derivative
+
+
+class CalculusMixin:
+    """Derivatives; their variables and operands are read by the identifier and term readers."""
+
+    def derivative(self, nodes: list, k: int, ctx: Ctx) -> sp.Derivative:
+        r"""\frac{d}{d x} rest, \frac{\partial^{2}}{\partial y \partial x} rest -> Derivative."""
+        node = nodes[k]
+        num, den = brace_children(nodes[k + 1]), brace_children(nodes[k + 2])
+        sign = derivative_sign(num[0])
+        written = "d" if sign == "d" else r"\partial"
+        order = None
+        order_nodes, at = numerator_name(num, lambda t: is_char(t, "^"))
+        if order_nodes:
+            order = self._derivative_order(brace_children(order_nodes[0]), num[1].start)
+        name = self._leibniz_name(num[at:], ctx)
+        if name is False:
+            raise Fail(rf"write a derivative as \frac{{{written}}}{{{written} x}} f or "
+                       rf"\frac{{{written} f}}{{{written} x}} (the numerator holds only "
+                       f"{written}, {written}^{{n}} or one name)", num[0].start)
+        variables: list[tuple] = []
+        j = 0
+        while j < len(den):
+            if derivative_sign(den[j]) != sign:
+                raise Fail(f"each variable of the derivative needs {written} before it",
+                           den[j].start)
+            at = den[j].start
+            j += 1
+            if j >= len(den) or not (starts_name(den[j]) or is_macro(den[j])):
+                raise Fail(f"a variable is missing after {written} in the derivative", at)
+            at = den[j].start
+            if starts_name(den[j]):
+                var, j = self.identifier(den, j, ctx)
+            else:
+                var, j = None, j + 1
+            if not isinstance(var, (sp.Symbol, sp.Indexed)):
+                what = den[j - 1].text if var is None else sp.sstr(var)
+                raise Fail(f"a derivative is taken with respect to a variable, not {what}",
+                           at)
+            count = 1
+            if j < len(den) and is_char(den[j], "^"):
+                count = self._derivative_order(arg_nodes(den, j + 1, "'^'", den[j].start),
+                                               den[j].start)
+                j += 2
+            variables.append((var, count))
+        total = sum(c for _, c in variables)
+        if total > MAX_DERIVATIVE_ORDER:
+            raise Fail(f"derivatives of order above {MAX_DERIVATIVE_ORDER} are not read",
+                       node.start)
+        if (order or 1) != total:
+            raise Fail(f"the order of the derivative ({order or 1}) does not match its "
+                       f"variables ({total})", node.start)
+        if name is not None:  # Leibniz: \frac{\partial L}{\partial w}
+            return sp.Derivative(name, *reversed(variables))
+        body = nodes[k + 3:]
+        while body and is_macro(body[0], *SPACING):
+            body = body[1:]
+        if not body:
+            raise Fail("the derivative has nothing to differentiate after it", node.start)
+        if is_char(body[0], "+", "-"):
+            raise Fail("put a signed operand of a derivative in brackets: "
+                       r"\frac{d}{d x} \left(- x\right)", body[0].start)
+        # the printer writes the variables of d^2/(dy dx) f in reverse order
+        return sp.Derivative(self.term(body, ctx), *reversed(variables))
+
+    def _leibniz_name(self, nodes: list, ctx: Ctx):
+        """The one name of a numerator \\partial L (None when there is none, False when the
+        numerator holds something else): :mod:`xentsym.read.leibniz`."""
+        if not nodes:
+            return None
+        if not starts_name(nodes[0]):
+            return False
+        value, end = self.identifier(nodes, 0, ctx)
+        return value if end == len(nodes) and is_single_name(value) else False
+
+    @staticmethod
+    def _derivative_order(nodes: list, at: int) -> int:
+        if len(nodes) == 1 and isinstance(nodes[0], Tok) and nodes[0].kind == "number" \
+                and nodes[0].text.isdigit() and len(nodes[0].text) <= 3:
+            value = int(nodes[0].text)
+            if value >= 1:
+                return value
+        raise Fail("the order of a derivative must be a whole number such as 2", at)
