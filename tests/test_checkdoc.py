@@ -280,7 +280,8 @@ def test_underflow_and_overflow_are_no_witnesses(tmp_path):
         "$$\\log \\prod_{i=1}^{N} \\sigma(w x_i)^{y_i} (1 - \\sigma(w x_i))^{1 - y_i} = "
         "\\sum_{i=1}^{N} \\left[y_i \\log \\sigma(w x_i) + (1 - y_i) \\log (1 - \\sigma(w x_i))"
         "\\right]$$\n\n"
-        "$$\\log(x^2) = 2\\log x$$\n", encoding="utf-8")
+        "<!-- xentsym: x \\in \\mathbb{R} -->\n$$\\log(x^2) = 2\\log x$$\n", encoding="utf-8")
     towers, likelihood, false = check_document(str(doc), Options(samples=300)).steps
     assert towers.status != "refuted" and likelihood.status != "refuted"
-    assert false.status == "refuted"  # x < 0: the left side is defined, the right is not
+    # x declared real, x < 0: the left side is defined, the right is not
+    assert false.status == "refuted"

@@ -405,7 +405,7 @@ $$D_{KL}(P \parallel Q) = D_{KL}(Q \parallel P)$$
 
 $$\mathbb{H}(p) = \mathrm{CE}(p, q)$$
 
-$$\sum_i a_i = \sum_k a_k$$
+$$\sum_{i=1}^{N} a_i = \sum_{k=1}^{K} a_k$$
 
 $$\sum_x p(x) \log p(x) = \sum_x p(x) \log q(x)$$
 

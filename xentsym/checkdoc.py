@@ -28,6 +28,7 @@ from . import document as docs
 from .check.worker import Worker
 from .derivation import Step
 from .dochints import Declared, Defined, read_hint
+from .docaxes import unify_ranges
 from .docdefs import Definitions, Known, is_name, mentions, name_key
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable, scalar_symbols
@@ -62,7 +63,10 @@ def _atoms(e, integers: bool = False) -> set:
     if isinstance(e, Objective):
         e = e.expr
     families = {("family", str(b.label)) for b in e.atoms(sp.IndexedBase)}
-    return families | {s for s in scalar_symbols(e) if integers or not s.is_integer}
+    # d/dw_j binds w_j, not j: the index stays free (SymPy leaves it out of free_symbols).
+    indices = {s for d in e.atoms(sp.Derivative) for v in d.variables
+               if isinstance(v, sp.Indexed) for s in v.indices if isinstance(s, sp.Symbol)}
+    return families | {s for s in scalar_symbols(e) | indices if integers or not s.is_integer}
 
 
 class _Checker:
@@ -176,6 +180,8 @@ class _Checker:
                            f"probability the document does not give; declaring "
                            f"{latex(call.args[0])} a probability (\\in (0, 1)) would settle it")
                 return "unproven", why, [], None
+        # An unbounded sum runs over the axis it indexes (\sum_j w_j x_j with \sum_{k=1}^d).
+        (left, right), joined = unify_ranges([self.table.ranges(left), self.table.ranges(right)])
         # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
         # over the sizes the document declared.
         with cond.using_scope(self.table.declared_scope()):
@@ -197,6 +203,8 @@ class _Checker:
         ranges = {r.name for e in (left, right) for r in e.atoms(RangeSize)}
         left, right = self.table.bind(left), self.table.bind(right)
         scope, said = self.table.scope([left, right])
+        said += [f"the sum over {r.name.split('_', 1)[-1]} runs over the same range as "
+                 f"{latex(size)} (they index the same axis)" for r, size in joined]
         wrt = ()
         if relation.is_optimiser:
             # The subscript names the parameters (arg max over theta); when they appear only

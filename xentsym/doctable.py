@@ -104,7 +104,7 @@ class DocTable:
         for c in CONVENTIONS:
             if c.name == name and c.family == family:
                 return Meaning(c.domain, "convention: " + c.why)
-        return Meaning(D.REAL, "natural domain")
+        return Meaning(D.NATURAL, "natural domain")
 
     # ------------------------------------------------------------------ binding
 
@@ -215,7 +215,7 @@ def scalar_symbols(expr) -> set:
 def _describe(name: str, m: Meaning) -> str:
     words = D.words(m.domain)
     if m.source == "natural domain":
-        return f"{name} real, sampled where the earlier side is defined (natural domain)"
+        return f"{name} real (natural domain: the document declares none)"
     return f"{name} {words} ({m.source})"
 
 

@@ -159,6 +159,8 @@ class Index(Domain):
 
 
 REAL = Domain()
+# A real name nothing declared (check-doc): read where the step it appears in is defined.
+NATURAL = Domain(name="natural")
 PROBABILITY = Probability()
 DISTRIBUTION = Distribution()
 LABEL = Label()
@@ -170,7 +172,7 @@ INDEX = Index()
 
 # How each domain reads in a verdict's list of assumptions (plain text, for terminals).
 WORDS = {
-    "real": "real", "probability": "in (0, 1)",
+    "real": "real", "natural": "real", "probability": "in (0, 1)",
     "distribution": "a distribution (entries in (0, 1) summing to 1)", "label": "in {0, 1}",
     "one-hot": "a one-hot row", "positive": "positive", "size": "a positive integer (a size)",
     "index": "a positive integer (an index)",

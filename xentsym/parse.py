@@ -101,6 +101,7 @@ from .read.reader import Reader
 from .read.results import Chain, Objective, ParseWarning
 from .read.tables import SPACING
 from .read.tokens import MAX_DEPTH, MAX_LENGTH, Fail, Group, build_tree, tokenize
+from .read.vectors import finish
 
 __all__ = ["parse", "parse_with_warnings", "parse_relation", "parse_objective",
            "parse_chain", "bind", "Objective", "Chain", "ParseWarning", "ParseError",
@@ -161,7 +162,7 @@ def _single(reader: Reader, tree: list) -> sp.Expr:
     if objective_prefix(nodes) is not None:
         raise Fail(r"\arg\max / \arg\min is an optimiser: use parse_objective",
                    nodes[0].start)
-    return reader.expression(nodes, Ctx(), 0)
+    return finish(reader.expression(nodes, Ctx(), 0))
 
 
 def parse(latex: str, *, file: str | None = None, line: int | None = None,

@@ -22,8 +22,38 @@ def evaluate_derivatives(expr: sp.Expr, scope: Scope) -> sp.Expr:
     """
     if not expr.has(sp.Derivative):
         return expr
-    e = unfold_all(expr).replace(lambda d: isinstance(d, sp.Derivative),
-                                 lambda d: d.doit(deep=False))
+    e = unfold_all(expr)
+    facts = [f for d in e.atoms(sp.Derivative) for f in _entry_ranges(d)]
+    e = e.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit(deep=False))
     e = e.replace(lambda s: isinstance(s, sp.Sum) and s.has(sp.KroneckerDelta),
                   lambda s: s.doit())
+    if facts and e.has(sp.Piecewise):
+        e = sp.refine(e, sp.And(*facts))
     return scope.canonical(e)
+
+
+def _entry_ranges(d: sp.Derivative) -> list:
+    """What differentiating by an entry says about its index: d/dw_j of a sum of w_k over
+    the whole axis (k from 1 to a size N) takes w_j to be one of those entries, 1 <= j <= N.
+    Collapsing the sum leaves that condition in a Piecewise, which these facts settle.
+
+    >>> j, k, N = sp.symbols("j k N", integer=True, positive=True)
+    >>> w = sp.IndexedBase("w")
+    >>> _entry_ranges(sp.Derivative(sp.Sum(w[k] ** 2, (k, 1, N)), w[j]))
+    [Q.ge(j, 1) & Q.le(j, N)]
+    """
+    facts = []
+    for v in d.variables:
+        if not isinstance(v, sp.Indexed):
+            continue
+        for big in d.expr.atoms(sp.Sum, sp.Product):
+            for var, lo, hi in (lim for lim in big.limits if len(lim) == 3):
+                if lo != 1 or not isinstance(hi, sp.Symbol):
+                    continue  # only the whole axis says where every entry lies
+                for ix in big.function.atoms(sp.Indexed):
+                    if ix.base.label != v.base.label or len(ix.indices) != len(v.indices):
+                        continue
+                    facts += [sp.Q.ge(v.indices[a], 1) & sp.Q.le(v.indices[a], hi)
+                              for a, idx in enumerate(ix.indices)
+                              if idx == var and v.indices[a].free_symbols]
+    return facts

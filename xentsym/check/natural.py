@@ -16,7 +16,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import conditions as cond
-from ..domains import REAL
+from ..domains import NATURAL, REAL
 from ..functions import unfold_all
 from ..notation import Scope
 
@@ -52,18 +52,24 @@ def _shown(region: sp.Interval) -> str:
     return f"{left}{sp.sstr(region.start)}, {sp.sstr(region.end)}{right}"
 
 
-def natural_substitution(lhs: sp.Expr, scope: Scope) -> tuple[dict, tuple]:
+def natural_substitution(lhs: sp.Expr, scope: Scope, rhs=None) -> tuple[dict, tuple]:
     """{real symbol: its cover by a positive dummy} and a description of each restriction,
-    for the real symbols whose natural domain in ``lhs`` is a proper interval."""
-    lhs = unfold_all(sp.sympify(lhs))
-    conds = _conditions(lhs)
+    for the real symbols whose natural domain in ``lhs`` (and ``rhs``: where both sides are
+    defined) is a proper interval. Only the conditions on one symbol alone restrict it; a
+    proof on the larger set those leave holds on the domain too."""
+    sides = [unfold_all(sp.sympify(e)) for e in (lhs, rhs) if e is not None]
     mapping, said = {}, []
-    for s in sorted(lhs.free_symbols, key=sp.default_sort_key):
+    for s in sorted(set().union(*(e.free_symbols for e in sides)), key=sp.default_sort_key):
         decl = scope.lookup(s)
-        if not isinstance(s, sp.Symbol) or decl is None or decl.domain != REAL:
+        if not isinstance(s, sp.Symbol) or decl is None or decl.domain not in (REAL, NATURAL):
             continue
-        mine = [c for c in conds if s in c.free_symbols]
-        if not mine or any(c.free_symbols != {s} for c in mine):
+        # A declared real lives where the left side is defined; an undeclared name where
+        # both sides are (as the numeric check samples them).
+        both = decl.domain == NATURAL and len(sides) == 2
+        where = "both sides are" if both else "the left side is"
+        conds = [c for e in (sides if both else sides[:1]) for c in _conditions(e)]
+        mine = [c for c in conds if c.free_symbols == {s}]
+        if not mine:
             continue
         region = sp.S.Reals
         try:
@@ -77,7 +83,7 @@ def natural_substitution(lhs: sp.Expr, scope: Scope) -> tuple[dict, tuple]:
         cover = _cover(region, sp.Dummy(f"{s.name}_t", positive=True))
         if cover is not None:
             mapping[s] = cover
-            said.append(f"{s} in {_shown(region)}, where the left side is defined")
+            said.append(f"{s} in {_shown(region)}, where {where} defined")
     return mapping, tuple(said)
 
 

@@ -3,10 +3,12 @@
 Only *usable* samples count: those on which the earlier side (lhs) is finite and real. The
 others (log of a negative number, 0/0, an overflow) are discarded and counted, and more
 are drawn, up to ``MAX_DRAWS`` times the requested number and ``MAX_WORK_CELLS`` of work,
-so a real symbol ends up sampled where the left side is defined (its natural domain).
+so a real symbol ends up sampled where the left side is defined (its natural domain)
 
 A counterexample is a usable sample where (a) both sides are finite and differ, or (b)
-the later side is undefined (NaN, complex, infinite). Float64 is not trusted to refute on
+the later side is undefined (NaN, complex, infinite) -- unless a name of the step has no
+declared domain (its natural domain): such a name is sampled where both sides are defined,
+the way a reader takes ``log(ab) = log a + log b``. Float64 is not trusted to refute on
 its own: the sample is evaluated again with mpmath (see ``precise``) at 60 and 120 digits,
 from the very same double values, and it counts only if the difference (or the
 undefinedness) survives there, so rounding, cancellation, overflow (``exp(800)``) and
@@ -32,7 +34,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..bound import rename_apart
-from ..domains import REAL
+from ..domains import NATURAL, REAL
 from ..errors import XentsymError
 from ..functions import unfold_all
 from ..notation import Scope
@@ -231,6 +233,10 @@ class _Run:
     def __init__(self, exprs, scope: Scope, samples: int, seed: int):
         self.exprs, self.scope, self.samples, self.seed = exprs, scope, samples, seed
         self.vs: Variables = variables(exprs, scope)
+        # Names of the natural domain (no declared domain) are sampled where both sides are
+        # defined, not only the earlier one.
+        self.natural = any(getattr(scope.lookup(v), "domain", None) == NATURAL
+                           for v in (*self.vs.scalars, *self.vs.families))
         self.audit = Audit()
         self.usable = self.discarded = self.drawn = self.work = 0
 
@@ -264,7 +270,9 @@ class _Run:
         out = []
         if self.discarded:
             for s in self.vs.scalars:
-                if self.scope.require(s).domain == REAL:
+                if self.scope.require(s).domain == NATURAL:
+                    out.append(f"{s}: sampled where both sides are defined (natural domain)")
+                elif self.scope.require(s).domain == REAL:
                     out.append(f"{s}: sampled where the left side is defined (natural domain)")
             if not out:
                 out.append(f"{self.discarded} samples where the left side is undefined "
@@ -327,11 +335,17 @@ def _pointwise(lhs, rhs, scope, samples, seed, float_ok, precise_ok) -> NumericR
             if not env.size:
                 continue
             right = _evaluate(rhs, env)
+            if run.natural:
+                # A name without a declared domain lives where the claim makes sense: where
+                # both sides are defined (log(ab) = log a + log b is not refuted at a, b < 0).
+                defined = ~np.isnan(right)
+                run.count(int(defined.sum()) - env.size, 0)
+                env, left, right = _keep(env, defined), left[defined], right[defined]
             bad = np.flatnonzero(~float_ok(left, right))
             for row in _suspects(bad, left, right):
                 row = int(row)
                 finite = bool(np.isfinite(left[row]) and np.isfinite(right[row]))
-                found = run.audit.confirm(lhs, rhs, env, row, precise_ok, finite)
+                found = run.audit.confirm(lhs, rhs, env, row, precise_ok, finite, run.natural)
                 if found == "unusable":
                     run.count(-1, -1)
                 elif found == "real":

@@ -264,7 +264,8 @@ class Audit:
         self.share -= cost
         self.left = max(0, self.left - cost)
 
-    def confirm(self, lhs, rhs, env, row, agree, float_finite: bool = True) -> str:
+    def confirm(self, lhs, rhs, env, row, agree, float_finite: bool = True,
+                both_defined: bool = False) -> str:
         """Settle a float disagreement on ``row``: "real" (a witness), "rounding",
         "unusable" (the left side is undefined or infinite at high precision too, so the
         sample proves nothing) or "unsettled" (the budget is spent).
@@ -294,6 +295,8 @@ class Audit:
         finally:
             self.checked += 1
         right = self.last[1] if self.last else None
+        if both_defined and right is UNDEFINED:
+            return "unusable"  # outside the natural domain of the claim
         if right is UNDEFINED or (right is not None and mpmath.isinf(right)):
             try:
                 deep = [self.value(rhs, env, row, dps) for dps in DEEP_DPS]

@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from ..bound import rename_apart
-from ..domains import INDEX, REAL, SIZE
+from ..domains import INDEX, NATURAL, REAL, SIZE
 from ..errors import DomainError
 from ..functions import unfold_all
 from ..notation import Scope
@@ -52,7 +52,7 @@ def _is_index(s: sp.Symbol, decl, subscripts: set) -> bool:
     subscript (a document's x_i)."""
     if decl is None:
         return bool(s.is_integer) and bool(s.is_positive)
-    return decl.domain == INDEX or (s in subscripts and decl.domain == REAL)
+    return decl.domain == INDEX or (s in subscripts and decl.domain in (REAL, NATURAL))
 
 
 def variables(exprs, scope: Scope) -> Variables:

@@ -253,12 +253,12 @@ def _zero(diff: sp.Expr) -> str:
 
 def _on_natural_domain(prove, lhs, rhs, scope: Scope, *rest) -> SymbolicResult:
     """``prove(lhs, rhs, scope, *rest)``; when that finds nothing, the same with the real
-    symbols restricted to where the left side is defined (as the numeric check samples
+    symbols restricted to where both sides are defined (as the numeric check samples
     them), the restriction then named in the result's assumptions."""
     found = prove(lhs, rhs, scope, *rest)
     if found.status != "unknown":
         return found
-    mapping, said = natural_substitution(lhs, scope)
+    mapping, said = natural_substitution(lhs, scope, rhs if isinstance(rhs, sp.Basic) else None)
     if not mapping:
         return found
     again = prove(*(replace_free(x, mapping) if isinstance(x, sp.Basic) else x

@@ -7,6 +7,7 @@ from .reader import Reader
 from .results import Objective
 from .tables import CHAIN_ENVIRONMENTS, SPACING
 from .tokens import Env, Fail, Group
+from .vectors import finish
 
 
 def objective_prefix(nodes: list) -> tuple[str, list, int] | None:
@@ -47,7 +48,7 @@ def objective_prefix(nodes: list) -> tuple[str, list, int] | None:
 def read_item(reader: Reader, nodes: list, at: int):
     prefix = objective_prefix(nodes)
     if prefix is None:
-        return reader.expression(nodes, Ctx(), at)
+        return finish(reader.expression(nodes, Ctx(), at))
     sense, wrt, k = prefix
     names, _ = split_top(wrt, lambda ns, q: 1 if is_char(ns[q], ",") else 0)
     symbols = []
@@ -57,13 +58,13 @@ def read_item(reader: Reader, nodes: list, at: int):
         value, end = reader.identifier(name_nodes, 0, Ctx())
         if end != len(name_nodes):
             raise Fail("the subscript of arg max/min must list variables", name_nodes[0].start)
-        symbols.append(value)
+        symbols.append(finish(value))
     wrt_latex = reader.src[wrt[0].start:wrt[-1].end] if wrt else ""
     body = nodes[k:]
     if not body:
         raise Fail(f"arg {sense} has nothing to optimise", at)
     return Objective(sense, wrt_latex, tuple(symbols),
-                     reader.expression(body, Ctx(), body[0].start))
+                     finish(reader.expression(body, Ctx(), body[0].start)))
 
 
 def chain_nodes(tree: list) -> list:

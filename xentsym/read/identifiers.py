@@ -8,6 +8,7 @@ import sympy as sp
 
 from .applications import holds_only_names, is_word_name
 from .applied import APPLICATIONS
+from .bold import is_transpose
 from .lecture_preset import GENERIC_FUNCTIONS, INDEX_LETTERS, SCALARS, index_symbol
 from .nodes import Ctx, arg_nodes, is_char, is_letter, is_macro, is_paren, split_top, starts_name
 from .quantities import bare_word, blackboard_name
@@ -65,7 +66,8 @@ class IdentifiersMixin:
     def _identifier(self, nodes: list, k: int, ctx: Ctx) -> tuple[sp.Expr, int]:
         head = nodes[k]
         start = head.start
-        name, k = self._base(nodes, k)
+        bold = self.bold_base(nodes, k)
+        name, k = bold if bold is not None else self._base(nodes, k)
         sub = None
         sup_index = None
         n = len(nodes)
@@ -77,6 +79,9 @@ class IdentifiersMixin:
                   and self._sup_index_items(nodes[k + 1], ctx) is not None):
                 sup_index = self._sup_index_items(nodes[k + 1], ctx)
                 k += 2
+            elif bold and is_char(nodes[k], "^") and k + 1 < n and is_transpose(
+                    arg_nodes(nodes, k + 1, "'^'", nodes[k].start)):
+                k += 2  # a transposed vector has the same entries
             elif is_char(nodes[k], "'"):
                 raise Fail("primes (') are not supported", nodes[k].start)
             else:
@@ -92,6 +97,11 @@ class IdentifiersMixin:
             if indices is not None:
                 raise Fail("both a subscript index and a ^{(i)} index", start)
             indices = tuple(self._index_value(item, ctx) for item in sup_index)
+        if bold:
+            if label is not None:
+                raise Fail(f"a bold name takes an index (a sample i), not the label {label}",
+                           start)
+            return self.bold(name, indices, start), k
         # application to brackets
         if k < n and indices is None and isinstance(nodes[k], Group) and \
                 nodes[k].kind in ("paren", "bracket"):

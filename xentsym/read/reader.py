@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .applied import AppliedMixin
+from .bold import BoldMixin
 from .bridge import BridgeMixin
 from .calculus import CalculusMixin
 from .identifiers import IdentifiersMixin
@@ -10,8 +11,8 @@ from .operators import OperatorsMixin
 from .terms import TermsMixin
 
 
-class Reader(TermsMixin, CalculusMixin, OperatorsMixin, IdentifiersMixin, AppliedMixin,
-             BridgeMixin):
+class Reader(TermsMixin, CalculusMixin, OperatorsMixin, IdentifiersMixin, BoldMixin,
+             AppliedMixin, BridgeMixin):
     """Reads one formula; collects its warnings as (message, offset)."""
 
     def __init__(self, src: str, plain: bool = False):

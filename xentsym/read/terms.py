@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from . import optimisers
+from . import optimisers, vectors
 from .applications import is_word_name
+from .bold import is_bold
 from .bridge import MAX_FACTORIAL, check_number
 from .nodes import (Ctx, arg_nodes, binds, is_char, is_derivative, is_letter, is_macro, is_operator,
                     is_paren, mentions, relation_of, start_of, starts_name, subscript_head)
@@ -46,7 +47,10 @@ class TermsMixin:
             value = self.term(nodes[body_lo:hi], ctx)
             values.append(-value if sign < 0 else value)
             t += 1
-        return sp.Add(*values)
+        try:  # a dot product is formed within its brackets: x (w^T x) stays a vector
+            return vectors.contract(sp.Add(*values))
+        except vectors.VectorError as exc:
+            raise Fail(str(exc), at) from None
 
     @staticmethod
     def _leading_sum_var(nodes: list) -> str | None:
@@ -144,6 +148,10 @@ class TermsMixin:
         k, n = 0, len(nodes)
         while k < n:
             node = nodes[k]
+            if isinstance(node, Group) and node.kind in ("norm", "abs"):
+                value, k = self.norm(nodes, k, ctx)
+                hold(value, node.start)
+                continue
             if isinstance(node, Group):
                 if not node.children:
                     raise Fail("empty brackets", node.start)
@@ -265,6 +273,12 @@ class TermsMixin:
             elif m == r"\\":
                 raise Fail(r"a line break '\\' is only allowed in an aligned chain or in "
                            "cases", node.start)
+            elif m in (r"\|", r"\Vert") and any(is_macro(t, m) for t in nodes[k + 1:]):
+                value, k = self.norm(nodes, k, ctx)
+                hold(value, node.start)
+            elif m == r"\nabla":
+                hold(self.nabla(nodes, k, ctx), node.start)
+                k = n  # the operand runs to the end of the term
             elif m in (r"\|", r"\mid", r"\parallel", r"\Vert"):
                 raise Fail(f"'{m}' is only read inside p(. {m} .) or D_{{KL}}(p {m} q)",
                            node.start)
@@ -309,7 +323,7 @@ class TermsMixin:
         if node.kind != "macro":
             return False
         name = node.text
-        return (name[1:] in GREEK or name in ACCENTS or name in NAME_MACROS
+        return (name[1:] in GREEK or name in ACCENTS or name in NAME_MACROS or is_bold(node)
                 or (name == r"\operatorname" and is_word_name(node)
                     and optimisers.word_sense(node.arg) is None)
                 or (name == r"\mathbb" and blackboard_name(node.arg) is not None))

@@ -121,11 +121,16 @@ def _raw_argument(src: str, pos: int, tok: Tok) -> int:
         pos += 1
     if pos >= n or src[pos] != "{":
         raise Fail(f"{tok.text} needs a braced argument", tok.start)
-    close = src.find("}", pos + 1)
-    if close < 0:
+    close, depth = pos + 1, 1
+    while close < n:  # \mathbf{\hat{y}} holds braces of its own
+        depth += {"{": 1, "}": -1}.get(src[close], 0)
+        if depth == 0:
+            break
+        close += 2 if src[close] == "\\" else 1
+    if close >= n:
         raise Fail(f"unclosed argument of {tok.text}", pos)
     content = src[pos + 1:close]
-    if "{" in content:
+    if "{" in content and tok.text not in (r"\mathbf", r"\boldsymbol"):
         raise Fail(f"nested braces inside {tok.text}{{...}} are not supported", pos)
     for j, ch in enumerate(content):
         if ord(ch) < 32 and ch not in "\t\r\n" or ord(ch) == 127:
@@ -137,6 +142,8 @@ def _raw_argument(src: str, pos: int, tok: Tok) -> int:
 
 _OPENERS = {"{": "brace", "(": "paren", "[": "bracket"}
 _CLOSERS = {"}": "brace", ")": "paren", "]": "bracket"}
+# \left| .. \right| and \left\| .. \right\|: an absolute value and a norm.
+_BARS = {"|": "abs", r"\|": "norm", r"\Vert": "norm", r"\lVert": "norm", r"\rVert": "norm"}
 
 
 def build_tree(toks: list[Tok]) -> list:
@@ -164,8 +171,13 @@ def build_tree(toks: list[Tok]) -> list:
                 opener, left = _OPENERS[d.text], True
             elif t.text == r"\right" and d.kind == "char" and d.text in ")]":
                 closer, left = _CLOSERS[d.text], True
+            elif d.text in _BARS:
+                opener = _BARS[d.text] if t.text == r"\left" else None
+                closer = _BARS[d.text] if t.text == r"\right" else None
+                left = True
             else:
-                raise Fail(f"{t.text}{d.text} is not supported (only ( ) and [ ])", t.start)
+                raise Fail(f"{t.text}{d.text} is not supported (only ( ), [ ], | | and "
+                           r"\| \|)", t.start)
             k += 1  # the delimiter
         elif t.kind == "macro" and t.text == r"\begin":
             stack.append(("env", t, cur, False, t.arg))
@@ -184,6 +196,9 @@ def build_tree(toks: list[Tok]) -> list:
             cur = parent
             k += 1
             continue
+        elif t.kind == "macro" and t.text in (r"\lVert", r"\rVert"):
+            opener = "norm" if t.text == r"\lVert" else None
+            closer = "norm" if t.text == r"\rVert" else None
         if opener:
             stack.append((opener, t, cur, left, None))
             if len(stack) > MAX_DEPTH:
