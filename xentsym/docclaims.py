@@ -1,0 +1,165 @@
+"""The claim check of check-doc: one relation between two sides read from a document.
+
+A claim is checked under what the document knows at that line: its definitions written out,
+its symbol table's domains, the ranges its sums share (``docaxes``). Before any sampling it
+is decided whether the claim can be checked at all: a name on one side only, an undefined
+function, a derivative of something that does not mention its variable are ``unproven``
+with the reason, never a verdict.
+"""
+from __future__ import annotations
+
+import json
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from . import conditions as cond
+from .derivation import Step
+from .docaxes import unify_ranges
+from .doctable import scalar_symbols
+from .functions import unfold_all
+from .parse import Objective
+from .read.ranges import RangeSize
+from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
+from .render.printer import latex
+from .rules import substitute
+from .stepkinds import blind_derivative, is_number
+from .verify import check_step
+
+# Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
+OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
+
+def atoms_of(e, integers: bool = False) -> set:
+    """Indexed families and plain symbols of ``e`` (not the families' labels); sizes and free
+    indices too when ``integers``."""
+    if isinstance(e, Objective):
+        e = e.expr
+    families = {("family", str(b.label)) for b in e.atoms(sp.IndexedBase)}
+    # d/dw_j binds w_j, not j: the index stays free (SymPy leaves it out of free_symbols).
+    indices = {s for d in e.atoms(sp.Derivative) for v in d.variables
+               if isinstance(v, sp.Indexed) for s in v.indices if isinstance(s, sp.Symbol)}
+    return families | {s for s in scalar_symbols(e) | indices if integers or not s.is_integer}
+
+
+class ClaimsMixin:
+    """Checks one claim; the checker supplies ``defs``, ``table``, ``options``, ``worker``."""
+
+    def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False,
+               new_symbols=False) -> tuple:
+        """(status, message, assumptions, counterexample) of ``lhs relation rhs``."""
+        lhs, rhs = self.defs.resolve(lhs), self.defs.resolve(rhs)
+        if swap:
+            lhs, rhs = rhs, lhs
+        lo, ro = isinstance(lhs, Objective), isinstance(rhs, Objective)
+        if lo != ro:
+            return "unparsed", "an optimiser (arg max/min) is compared with a value", [], None
+        sense, named = None, ()
+        if lo:
+            relation = SAME_OPTIMUM if lhs.sense == rhs.sense else SWITCH_SENSE
+            sense, named = rhs.sense, tuple(lhs.wrt) + tuple(rhs.wrt)
+            lhs, rhs = lhs.expr, rhs.expr
+        pairs = tuple((a, b) for a, b, _ in given)
+        # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
+        left, right = (substitute(unfold_all(e) if pairs else e, pairs) for e in (lhs, rhs))
+        for side in (left, right):
+            calls = side.atoms(AppliedUndef)
+            if calls:
+                call = sorted(calls, key=str)[0]
+                name = str(call.func)
+                why = f"{name} is not defined in the document before this line"
+                if name == "I" and len(call.args) == 1:
+                    why = (f"I({latex(call.args[0])}) is the information of an event whose "
+                           f"probability the document does not give; declaring "
+                           f"{latex(call.args[0])} a probability (\\in (0, 1)) would settle it")
+                return "unproven", why, [], None
+        # An unbounded sum runs over the axis it indexes (\sum_j w_j x_j with \sum_{k=1}^d).
+        (left, right), joined = unify_ranges([self.table.ranges(left), self.table.ranges(right)])
+        # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
+        # over the sizes the document declared.
+        with cond.using_scope(self.table.declared_scope()):
+            new = sorted(atoms_of(unfold_all(right), True) - atoms_of(unfold_all(left), True),
+                         key=str)
+        blind = blind_derivative(left, right)
+        if blind is not None:
+            return "unproven", (f"the derivative of {latex(blind.expr)} with respect to "
+                                f"{latex(blind.variables[0])}: it does not mention the variable, "
+                                f"so it depends on it only through what the text says; the "
+                                f"document must define it"), [], None
+        # A bound by a number (L >= 0) has nothing on one side: nothing is left undefined.
+        if new and not new_symbols and not (relation == AT_MOST and is_number(left)):
+            name = _show(new[0], right)
+            return "unproven", (f"{name} appears on the right only and the document does not "
+                                f"define it; a hint such as {self._hint_example(name)} "
+                                f"would settle it"), [], None
+        # The range of an unbounded sum (N_i in \sum_i) is known only to the prose.
+        ranges = {r.name for e in (left, right) for r in e.atoms(RangeSize)}
+        left, right = self.table.bind(left), self.table.bind(right)
+        scope, said = self.table.scope([left, right])
+        said += [f"the sum over {r.name.split('_', 1)[-1]} runs over the same range as "
+                 f"{latex(size)} (they index the same axis)" for r, size in joined]
+        wrt = ()
+        if relation.is_optimiser:
+            # The subscript names the parameters (arg max over theta); when they appear only
+            # through the model's probabilities (y-hat depends on theta), those are optimised.
+            wrt = tuple(self.table.bind(w) for w in named if isinstance(w, sp.Symbol)
+                        and self.table.bind(w) in (left.free_symbols | right.free_symbols))
+            wrt = wrt or self._parameters(left, right)
+            if not wrt:
+                return "unproven", "no model parameters found to optimise over", said, None
+        said = said + [f"{latex(a)} = {latex(b)} (hint, line {ln})" for a, b, ln in given]
+        step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
+        result = check_step(step, scope, self.options, self.worker)
+        said += list(result.assumptions)
+        dropped = self._left_only(left, right, ranges) if result.status == "refuted" else []
+        unbounded = [d for d in dropped if d.name in ranges]
+        if unbounded:
+            index = unbounded[0].name.split("_", 1)[-1]
+            return "unproven", (f"the sum over {index} has no bounds and the step depends on "
+                                f"how many terms it has; writing them "
+                                f"(\\sum_{{{index}=1}}^{{...}}) would settle it"), said, None
+        if dropped:
+            # Notes often plug in values the prose gives (n_H = 9): refuting the identity in
+            # those symbols would be true but not what the author claimed.
+            names = ", ".join(latex(d) for d in dropped)
+            cex = result.numeric.counterexample
+            return "unproven", (f"{names} appear(s) on the left only; if the text fixes "
+                                f"{'them' if len(dropped) > 1 else 'it'}, a hint such as "
+                                f"{self._hint_example(latex(dropped[0]))} would settle it"
+                                + (f" (as an identity in {names} it fails: counterexample "
+                                   f"{json.dumps(cex)})" if cex else "")), said, None
+        if result.status == "refuted" and result.numeric.counterexample is not None:
+            return "refuted", "counterexample", said, result.numeric.counterexample
+        if result.status == "refuted":
+            return "refuted", result.symbolic.message or "disproved", said, None
+        if result.status == "verified":
+            return "verified", "", said, None
+        why = result.symbolic.message or result.numeric.message
+        if result.symbolic.status == "timeout":
+            why = f"timeout: {why}"
+        return "unproven", why, said, None
+
+    def _left_only(self, left, right, ranges=frozenset()) -> list:
+        """Scalars of the natural domain, and ranges of unbounded sums, that the left side has
+        and the right side lacks."""
+        gone = scalar_symbols(left) - scalar_symbols(right)
+        return sorted((s for s in gone if s.name in ranges or (
+            not s.is_integer and self.table.meaning(s.name, False).source == "natural domain")),
+            key=str)
+
+    def _parameters(self, left, right) -> tuple:
+        fams = {ix.base for e in (left, right) for ix in e.atoms(sp.Indexed)}
+        return tuple(sorted((f for f in fams if self.table.meaning(str(f.label), True)
+                             .domain.name in OPTIMISER_DOMAINS), key=sp.default_sort_key))
+
+
+def _show(atom, expr) -> str:
+    """A name as the document writes it: a family by one of its entries (\\hat{y}_{i})."""
+    if isinstance(atom, tuple):
+        entries = sorted((ix for ix in unfold_all(expr).atoms(sp.Indexed)
+                          if str(ix.base.label) == atom[1]), key=sp.default_sort_key)
+        return latex(entries[0]) if entries else atom[1]
+    return latex(atom)
+
+
+
+__all__ = ["OPTIMISER_DOMAINS", "ClaimsMixin", "atoms_of"]
