@@ -58,7 +58,8 @@ REJECTED: dict[str, str] = {
     r"\to": "arrows are not supported", r"\rightarrow": "arrows are not supported",
     r"\Rightarrow": "arrows are not supported", r"\implies": "implications are not supported",
     r"\iff": "equivalences are not supported", r"\mapsto": "arrows are not supported",
-    r"\mathbb": r"number sets and \mathbb{E} are not supported",
+    r"\mathbb": r"\mathbb{..} is read only as \mathbb{E} (an expectation) and \mathbb{H}(p); "
+               r"number sets and indicators (\mathbb{1}[x = k]) are not values",
     r"\langle": "angle brackets are not supported", r"\rangle": "angle brackets are not supported",
     r"\mathbf": "bold symbols (vectors) are not supported",
     r"\boldsymbol": "bold symbols (vectors) are not supported",

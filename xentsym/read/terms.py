@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from . import optimisers, vectors
+from . import expectations, optimisers, vectors
 from .applications import is_word_name
 from .bold import is_bold
 from .bridge import MAX_FACTORIAL, check_number
@@ -165,6 +165,10 @@ class TermsMixin:
             if node.kind == "number":
                 hold(self.number(node), node.start)
                 k += 1
+                continue
+            if expectations.head_width(nodes, k):
+                value, k = self.expectation(nodes, k, ctx)
+                hold(value, node.start)
                 continue
             if node.kind == "letter" or self._starts_identifier(node):
                 value, k = self.identifier(nodes, k, ctx)

@@ -130,7 +130,8 @@ def _raw_argument(src: str, pos: int, tok: Tok) -> int:
     if close >= n:
         raise Fail(f"unclosed argument of {tok.text}", pos)
     content = src[pos + 1:close]
-    if "{" in content and tok.text not in (r"\mathbf", r"\boldsymbol"):
+    if "{" in content and tok.text not in (r"\mathbf", r"\boldsymbol") and not (
+            tok.text == r"\operatorname" and _BLACKBOARD.fullmatch(content.strip())):
         raise Fail(f"nested braces inside {tok.text}{{...}} are not supported", pos)
     for j, ch in enumerate(content):
         if ord(ch) < 32 and ch not in "\t\r\n" or ord(ch) == 127:
@@ -140,6 +141,7 @@ def _raw_argument(src: str, pos: int, tok: Tok) -> int:
     return close + 1
 
 
+_BLACKBOARD = re.compile(r"\\mathbb\{[A-Z]\}")  # \operatorname{\mathbb{E}}
 _OPENERS = {"{": "brace", "(": "paren", "[": "bracket"}
 _CLOSERS = {"}": "brace", ")": "paren", "]": "bracket"}
 # \left| .. \right| and \left\| .. \right\|: an absolute value and a norm.
