@@ -7,6 +7,7 @@ import sympy as sp
 
 from ..functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
                          KLDivergence, Sigmoid)
+from . import joint
 from .lecture_preset import index_symbol
 from .nodes import Ctx, arg_nodes, is_char, is_letter, is_macro, is_paren, split_top, start_of
 from .quantities import ONLY_OF_DISTRIBUTIONS, SPELLINGS
@@ -45,6 +46,9 @@ class AppliedMixin:
         return special if special is not None else self.names.sample_families[name][idx[0]]
 
     def apply_outcome(self, name: str, group: Group, ctx: Ctx):
+        value = joint.outcome_entry(self, name, group.children, ctx)
+        if value is not None:
+            return value
         value = self._outcome_probability(name, group.children, ctx)
         if value is not None:
             return value
@@ -83,6 +87,9 @@ class AppliedMixin:
         return None
 
     def apply_entropy(self, name: str, group: Group, ctx: Ctx):
+        value = joint.entropy(self, group.children, ctx)  # H(X, Y), H(Y | X), H(Y) ...
+        if value is not None:
+            return value
         args, _ = split_top(group.children, lambda ns, q: 1 if is_char(ns[q], ",") else 0)
         dists = [self._distribution(a, ctx) for a in args]
         if len(args) == 1 and dists[0] is not None:
@@ -104,6 +111,9 @@ class AppliedMixin:
         dists = [self._distribution(a, ctx) for a in args]
         if len(args) == 2 and None not in dists:
             return KLDivergence(*dists)
+        value = joint.divergence(self, args, ctx, group.start) if len(args) == 2 else None
+        if value is not None:
+            return value
         if not strict:
             return None
         raise Fail("D_{KL}(...) takes two distributions: D_{KL}(p || q)", group.start)
@@ -131,7 +141,11 @@ class AppliedMixin:
         return handler(self, name, group, ctx)
 
     def apply_information(self, name: str, group: Group, ctx: Ctx):
-        """I(x_0) -> I of p(x_0); I(prob), e.g. I(p(x_0)) as printed, -> I of that prob."""
+        """I(x_0) -> I of p(x_0); I(prob), e.g. I(p(x_0)) as printed, -> I of that prob;
+        I(X; Y) -> the mutual information."""
+        value = joint.information(self, group.children, ctx)
+        if value is not None:
+            return value
         value = self._outcome_probability("p", group.children, ctx)
         if value is None:
             value = self.expression(group.children, ctx, group.start + 1)
