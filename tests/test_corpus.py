@@ -31,18 +31,6 @@ KEY_LINE = re.compile(r"^\s*(\d+)\s*:\s*([^#]*?)\s*(?:#.*)?$")
 # lines. Each is a bug (or a missing reading) in xentsym, reported to the lead; strict, so
 # the mark must go when the verdict is fixed.
 XFAIL: dict[str, str] = {
-    "kl_inequalities.tex": (
-        "lines 31, 33, 79: true steps refuted at points outside the domain the text states in "
-        "prose (p, q probability vectors with positive entries; positive a_i, b_i): "
-        "check-doc samples p_k, q_k, a_i, b_i as unconstrained reals"),
-    "bits.md": (
-        "lines 36, 62: the document's own H(X) and H(p, q), defined with log_2, are refuted "
-        "against the built-in natural-log definitions; line 24: log_2(ab) = log_2 a + log_2 b "
-        "refuted at negative a, b although the text says a, b > 0 are probabilities"),
-    "bold_vectors.tex": (
-        "line 46: sum_k y-hat_k = 1 refuted because the softmax definition of y-hat_k on "
-        "line 42 is unparsed (bold vectors) and y-hat_k falls back to unconstrained per-class "
-        "probabilities"),
 }
 
 

@@ -26,7 +26,7 @@ from . import document as docs
 from .check.worker import Worker
 from .dochints import Declared, Defined, read_hint
 from .docclaims import OPTIMISER_DOMAINS, ClaimsMixin, atoms_of
-from .docdefs import Definitions, Known, is_name, mentions, name_key
+from .docdefs import INFORMATION, Definitions, Known, is_name, mentions, name_key
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable
 from .errors import XentsymError
@@ -183,7 +183,7 @@ class _Checker(ClaimsMixin):
             if st.relation in "<>" and res[0] == "verified":
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
             return self._fill(row, res)
-        if st.index == 1 and isinstance(lhs, sp.Symbol) and is_number(rhs) and \
+        if st.index == 1 and isinstance(lhs, (sp.Symbol, sp.Indexed)) and is_number(rhs) and \
                 st.relation == "=" and lhs not in self.defs.symbols:
             row.status = "condition"
             row.message = f"{row.lhs} = {row.rhs} is read as a value or a case, not as a " \
@@ -213,7 +213,23 @@ class _Checker(ClaimsMixin):
                 res = ("condition", "an equation to solve (a derivative set to 0), not an "
                                     "identity", res[2], None)
             return self._fill(row, res)
-        self._fill(row, self._check(lhs, rhs, EQUAL, given))
+        res = self._check(lhs, rhs, EQUAL, given)
+        if res[0] == "refuted" and st.index == 1 and self.defs.unit == 1 and \
+                isinstance(lhs, INFORMATION):
+            res = self._unit(lhs, rhs, given) or res
+        self._fill(row, res)
+
+    def _unit(self, lhs, rhs, given) -> tuple | None:
+        """H(X) = -sum p log_2 p: the document measures information in bits (or digits)
+        from here on; every H, H(p, q), D_KL and I it writes is read in that unit."""
+        for base, unit in ((2, "bits"), (10, "decimal digits")):
+            factor = 1 / sp.log(base)
+            res = self._check(factor * lhs, rhs, EQUAL, given)
+            if res[0] == "verified":
+                self.defs.unit = factor
+                return ("defined", f"information is measured in {unit} (log base {base}) in "
+                        f"this document from here on", res[2], None)
+        return None
 
     def _condition(self, st) -> tuple:
         side = getattr(st, "condition", None)

@@ -16,6 +16,7 @@ from sympy.core.function import AppliedUndef
 from . import conditions as cond
 from .derivation import Step
 from .docaxes import unify_ranges
+from .domains import NATURAL
 from .doctable import scalar_symbols
 from .functions import unfold_all
 from .parse import Objective
@@ -24,6 +25,7 @@ from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .render.printer import latex
 from .rules import substitute
 from .stepkinds import blind_derivative, is_number
+from .uninterpreted import abstract_calls, one_sided
 from .verify import check_step
 
 # Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
@@ -61,22 +63,23 @@ class ClaimsMixin:
         pairs = tuple((a, b) for a, b, _ in given)
         # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
         left, right = (substitute(unfold_all(e) if pairs else e, pairs) for e in (lhs, rhs))
-        for side in (left, right):
-            calls = side.atoms(AppliedUndef)
-            if calls:
-                call = sorted(calls, key=str)[0]
-                name = str(call.func)
-                why = f"{name} is not defined in the document before this line"
-                if name == "I" and len(call.args) == 1:
-                    why = (f"I({latex(call.args[0])}) is the information of an event whose "
-                           f"probability the document does not give; declaring "
-                           f"{latex(call.args[0])} a probability (\\in (0, 1)) would settle it")
-                return "unproven", why, [], None
+        events = [c for s in (left, right) for c in s.atoms(AppliedUndef)
+                  if str(c.func) == "I" and len(c.args) == 1]
+        if events:
+            arg = latex(events[0].args[0])
+            return "unproven", (f"I({arg}) is the information of an event whose probability "
+                                f"the document does not give; declaring {arg} a probability "
+                                f"(\\in (0, 1)) would settle it"), [], None
+        name = one_sided(left, right)
+        if name is not None:
+            return "unproven", f"{name} is not defined in the document before this line", \
+                [], None
+        left, right, arbitrary = abstract_calls(left, right)
         # An unbounded sum runs over the axis it indexes (\sum_j w_j x_j with \sum_{k=1}^d).
         (left, right), joined = unify_ranges([self.table.ranges(left), self.table.ranges(right)])
         # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
         # over the sizes the document declared.
-        with cond.using_scope(self.table.declared_scope()):
+        with cond.using_scope(self.table.scope([left, right])[0]):  # H(p) over the sums' K
             new = sorted(atoms_of(unfold_all(right), True) - atoms_of(unfold_all(left), True),
                          key=str)
         blind = blind_derivative(left, right)
@@ -127,8 +130,23 @@ class ClaimsMixin:
                                 f"{self._hint_example(latex(dropped[0]))} would settle it"
                                 + (f" (as an identity in {names} it fails: counterexample "
                                    f"{json.dumps(cex)})" if cex else "")), said, None
-        if result.status == "refuted" and result.numeric.counterexample is not None:
-            return "refuted", "counterexample", said, result.numeric.counterexample
+        cex = result.numeric.counterexample
+        shown = f" (counterexample {json.dumps(cex)})" if cex else ""
+        if arbitrary:
+            said.append(f"{', '.join(arbitrary)}: not defined in the document, so checked as "
+                        f"an arbitrary function")
+            if result.status == "refuted":
+                return "unproven", (f"false for some values of {', '.join(arbitrary)}, which "
+                                    f"the document does not define{shown}"), said, None
+        loose = sorted({latex(d.obj) for d in scope if d.domain == NATURAL}, key=str)
+        if relation == AT_MOST and result.status == "refuted" and loose and \
+                not _inside_unit_interval(scope, cex):
+            # An inequality between names with no declared domain is rarely meant for every
+            # real value (log t <= t - 1 needs t > 0): a witness there is not the author's.
+            return "unproven", (f"false for some real values of {', '.join(loose)}, whose "
+                                f"domain the document does not declare{shown}"), said, None
+        if result.status == "refuted" and cex is not None:
+            return "refuted", "counterexample", said, cex
         if result.status == "refuted":
             return "refuted", result.symbolic.message or "disproved", said, None
         if result.status == "verified":
@@ -150,6 +168,17 @@ class ClaimsMixin:
         fams = {ix.base for e in (left, right) for ix in e.atoms(sp.Indexed)}
         return tuple(sorted((f for f in fams if self.table.meaning(str(f.label), True)
                              .domain.name in OPTIMISER_DOMAINS), key=sp.default_sort_key))
+
+
+def _inside_unit_interval(scope, cex) -> bool:
+    """A witness whose undeclared names are all scalars strictly between 0 and 1: inside
+    any domain an author could mean for them (a real, a positive number, a probability)."""
+    if not cex:
+        return False
+    loose = [d.obj for d in scope if d.domain == NATURAL]
+    values = cex.get("values", {})
+    return all(isinstance(o, sp.Symbol) and isinstance(values.get(str(o)), float)
+               and 0 < values[str(o)] < 1 for o in loose)
 
 
 def _show(atom, expr) -> str:

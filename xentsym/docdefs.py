@@ -7,8 +7,11 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .doctable import DocTable
+from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
+                        KLDivergence, Sigmoid)
 from .parse import Objective
 
+INFORMATION = (Entropy, CrossEntropy, KLDivergence, InformationContent, BinaryCrossEntropy)
 MAX_NESTING = 8  # definitions that use earlier ones are written out this deep, never forever
 
 
@@ -30,9 +33,13 @@ class Known:
 
 
 def is_name(e) -> bool:
-    """What a new definition may name: a plain symbol, or an unknown function of names."""
+    """What a new definition may name: a plain symbol, an unknown function of names, or
+    the entry of a family at free indices (``\ell_i``, ``\hat{y}_k``)."""
     if isinstance(e, sp.Symbol):
         return not e.is_integer
+    if isinstance(e, sp.Indexed):
+        return all(isinstance(i, sp.Symbol) and i.is_integer for i in e.indices) and \
+            len(set(e.indices)) == len(e.indices)
     return isinstance(e, AppliedUndef) and all(
         isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args)
 
@@ -47,6 +54,8 @@ def mentions(body, name) -> bool:
     body = body.expr if isinstance(body, Objective) else body
     if isinstance(name, AppliedUndef):
         return name in body.atoms(AppliedUndef)
+    if isinstance(name, sp.Indexed):
+        return any(ix.base.label == name.base.label for ix in body.atoms(sp.Indexed))
     return name in body.free_symbols
 
 
@@ -58,7 +67,10 @@ class Definitions:
         self.known: dict[str, Known] = {}
         self.functions: list[FunctionDef] = []
         self.symbols: dict = {}  # beta -> p_theta[i]
-
+        self.families: dict = {}  # label -> (indices, body): ell_i -> log(1 + e^{z_i})
+        # Information in another unit: H, H(p, q), D_KL and I times this factor (1/ln 2 for
+        # bits), once the document defines one of them with log_2.
+        self.unit: sp.Expr = sp.Integer(1)
     def learn(self, lhs, body, key: str, line: int) -> None:
         """Remember ``lhs := body``, replacing what the name meant before."""
         self.forget(lhs)
@@ -67,10 +79,14 @@ class Definitions:
             return
         if isinstance(lhs, AppliedUndef):
             self.functions.append(FunctionDef(str(lhs.func), lhs.args, body))
+        elif isinstance(lhs, sp.Indexed):
+            self.families[str(lhs.base.label)] = (lhs.indices, body)
         elif isinstance(lhs, sp.Symbol):
             self.symbols[lhs] = body
 
     def forget(self, lhs) -> None:
+        if isinstance(lhs, sp.Indexed):
+            self.families.pop(str(lhs.base.label), None)
         if isinstance(lhs, AppliedUndef):
             self.functions = [f for f in self.functions
                               if not (f.name == str(lhs.func) and f.params == lhs.args)]
@@ -80,13 +96,49 @@ class Definitions:
         """``e`` with the defined functions and symbols written out."""
         if isinstance(e, Objective):
             return Objective(e.sense, e.wrt_latex, e.wrt, self.resolve(e.expr))
+        e = self._bare_names(e)
         e = self._apply_functions(e)
         # A defined symbol stands for its body everywhere; a body with a free index (beta
         # = p_theta(Y = 1 | x_i)) is per sample, so inside a sum over i it takes that sample.
         for sym, body in self.symbols.items():
             if sym in e.free_symbols:
                 e = e.xreplace({sym: body})
+        e = self._entries(e)
+        if self.unit != 1:
+            e = e.replace(lambda q: isinstance(q, INFORMATION), lambda q: self.unit * q)
         return e
+
+    def _entries(self, e):
+        """ell_j -> the body of ell_i with i replaced by j, for each defined family."""
+        for _ in range(MAX_NESTING):
+            def entry(ix):
+                indices, body = self.families[str(ix.base.label)]
+                return body.xreplace(dict(zip(indices, ix.indices)))
+            new = e.replace(lambda ix: isinstance(ix, sp.Indexed) and len(ix.indices) == len(
+                self.families.get(str(ix.base.label), ((),))[0]), entry)
+            if new == e:
+                break
+            e = new
+        return e
+
+    def _bare_names(self, e):
+        """A defined function named without its arguments (``\partial f / \partial x`` after
+        ``f(x, y) := ...``) is that function of its own parameters; ``d\sigma / dz`` is the
+        logistic function of the variable."""
+        swap = {}
+        for fd in self.functions:
+            sym = next((s for s in e.free_symbols if isinstance(s, sp.Symbol)
+                        and s.name == fd.name), None)
+            if sym is not None and sym not in self.symbols:
+                swap[sym] = fd.body
+        if swap:
+            e = e.xreplace(swap)
+
+        def sigma(d):
+            return sp.Derivative(Sigmoid(d.variables[0]), *d.variable_count)
+        return e.replace(lambda d: isinstance(d, sp.Derivative) and len(set(d.variables)) == 1
+                         and isinstance(d.expr, sp.Symbol) and d.expr.name == "sigma"
+                         and not any(f.name == "sigma" for f in self.functions), sigma)
 
     def _apply_functions(self, expr):
         """P(Y = y_i | beta) -> the body of P(Y | beta) with Y replaced by y_i."""

@@ -174,6 +174,7 @@ class DocTable:
 
     def scope(self, exprs) -> tuple[Scope, list[str]]:
         """A scope declaring every name of ``exprs``, and the assumptions it makes, as text."""
+        written = list(exprs)  # the sums the text wrote say what H(p), D_KL(p||q) run over
         with cond.using_scope(self.declared_scope()):
             exprs = [unfold_all(e) for e in exprs]
         decls, said = [], []
@@ -181,7 +182,7 @@ class DocTable:
                           key=sp.default_sort_key)
         for fam in families:
             m = self.meaning(str(fam.label), True)
-            over = m.over or _axes(fam, exprs)
+            over = m.over or _axes(fam, written) or _axes(fam, exprs)
             decls.append(Declaration(fam, m.domain, over))
             said.append(_describe(f"{fam.label}_i", m))
         symbols = sorted({s for e in exprs for s in scalar_symbols(e)},

@@ -84,7 +84,27 @@ def natural_substitution(lhs: sp.Expr, scope: Scope, rhs=None) -> tuple[dict, tu
         if cover is not None:
             mapping[s] = cover
             said.append(f"{s} in {_shown(region)}, where {where} defined")
+    families = _positive_families(sides, scope)
+    mapping.update(families)
+    said += [f"{b.label}_i > 0, where both sides are defined" for b in families]
     return mapping, tuple(said)
+
+
+def _positive_families(sides, scope: Scope) -> dict:
+    """Undeclared families whose entries stand alone under a log somewhere (log P_i, over an
+    index): where both sides are defined they are positive. The proof then assumes so, says
+    so, and the numeric check samples the whole of where both sides are defined."""
+    if len(sides) != 2:
+        return {}
+    out = {}
+    for b in set().union(*(e.atoms(sp.IndexedBase) for e in sides)):
+        decl = scope.lookup(b)
+        if decl is None or decl.domain != NATURAL:
+            continue
+        if any(isinstance(c, sp.StrictGreaterThan) and isinstance(c.lhs, sp.Indexed)
+               and c.lhs.base == b and c.rhs == 0 for e in sides for c in _conditions(e)):
+            out[b] = sp.IndexedBase(sp.Dummy(str(b.label)), positive=True)
+    return out
 
 
 MAX_DIVISORS = 8  # divisors named in a proof's assumptions at most

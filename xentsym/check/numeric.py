@@ -269,9 +269,10 @@ class _Run:
         """How the samples were restricted, for the report."""
         out = []
         if self.discarded:
-            for s in self.vs.scalars:
+            for s in (*self.vs.scalars, *self.vs.families):
+                name = f"{s.label}_i" if isinstance(s, sp.IndexedBase) else str(s)
                 if self.scope.require(s).domain == NATURAL:
-                    out.append(f"{s}: sampled where both sides are defined (natural domain)")
+                    out.append(f"{name}: sampled where both sides are defined (natural domain)")
                 elif self.scope.require(s).domain == REAL:
                     out.append(f"{s}: sampled where the left side is defined (natural domain)")
             if not out:

@@ -30,8 +30,12 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
+                         KLDivergence)
 from .ranges import RangeSize
 
+# Quantities of whole distributions: applied to vectors they are not read entry by entry.
+_OF_DISTRIBUTIONS = (Entropy, CrossEntropy, KLDivergence, BinaryCrossEntropy, InformationContent)
 _ENTRY_LETTERS = "jklmrstuv"  # the free index of a vector read entry by entry
 _SUM_LETTERS = "klmrstuv"  # a dot product's own index: never j, the entry's
 
@@ -94,6 +98,11 @@ def contract(expr) -> sp.Expr:
         return expr
     if isinstance(expr, sp.Indexed):
         return expr
+    if isinstance(expr, _OF_DISTRIBUTIONS):
+        # H(y, y-hat) of two vectors is a sum over their entries, not one per entry.
+        name = {KLDivergence: "D_KL", InformationContent: "I"}.get(type(expr), "H")
+        raise VectorError(f"{name}(...) of vectors is not read; write it as the sum "
+                          r"over the entries (-\sum_k y_k \log \hat{y}_k)")
     args = [contract(a) for a in expr.args]
     if isinstance(expr, sp.Mul):
         vectors = [a for a in args if is_vector(a)]

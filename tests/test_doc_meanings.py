@@ -1,0 +1,99 @@
+"""What a document's names mean: families it defines, functions it leaves undefined, bare
+function names in derivatives, information in bits, and inequalities between undeclared
+names. Each true statement must verify and each false one must never verify."""
+from __future__ import annotations
+
+from xentsym.checkdoc import check_document
+from xentsym.verify import Options
+
+
+def statuses(tmp_path, text: str, name: str = "doc.md") -> list:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return [(s.status, s.message) for s in check_document(str(path), Options(samples=300)).steps]
+
+
+def test_a_family_defined_by_its_entry_is_written_out(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\ell_i = \log(1 + e^{z_i}) - y_i z_i$$
+
+$$\frac{\partial \ell_i}{\partial z_i} = \frac{e^{z_i}}{1 + e^{z_i}} - y_i$$
+
+$$\frac{\partial \ell_j}{\partial z_j} = \frac{e^{z_j}}{1 + e^{z_j}} + y_j$$
+
+$$y_i = 1$$
+""")
+    assert [s for s, _ in got] == ["defined", "verified", "refuted", "condition"], got
+
+
+def test_a_function_named_without_its_arguments_is_its_definition(tmp_path):
+    got = statuses(tmp_path, r"""
+$$f(x, y) = x \log y + y e^{x}$$
+
+$$\frac{\partial f}{\partial x} = \log y + y e^{x}$$
+
+$$\frac{\partial^2 f}{\partial y^2} = -\frac{x}{y^2}$$
+
+$$\frac{\partial f}{\partial x} = \log y + e^{x}$$
+
+$$\frac{d\sigma}{dz} = \sigma(z)\,(1 - \sigma(z))$$
+
+$$\frac{d\sigma}{dz} = \sigma(z)^2$$
+""")
+    assert [s for s, _ in got] == ["defined", "verified", "verified", "refuted", "verified",
+                                   "refuted"], got
+
+
+def test_an_undefined_function_is_checked_as_an_arbitrary_one(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\log \prod_{i=1}^{N} P(x_i \mid \theta) = \sum_{i=1}^{N} \log P(x_i \mid \theta)$$
+
+$$\log \prod_{i=1}^{N} P(x_i \mid \theta) = \prod_{i=1}^{N} \log P(x_i \mid \theta)$$
+
+$$\log P(x \mid \theta) = \log Q(x \mid \theta)$$
+""")
+    (first, said), (second, why), (third, other) = got
+    assert first == "verified"
+    # a failure for some values of P is no refutation: no function need take them
+    assert second == "unproven" and "does not define" in why
+    assert third == "unproven" and "not defined" in other
+
+
+def test_a_document_in_bits_reads_every_information_quantity_in_bits(tmp_path):
+    got = statuses(tmp_path, r"""
+$$H(X) = -\sum_x p(x) \log_2 p(x)$$
+
+$$H(p, q) = -\sum_x p(x) \log_2 q(x)$$
+
+$$D_{\mathrm{KL}}(p \,\|\, q) = H(p, q) - H(X)$$
+
+$$D_{\mathrm{KL}}(p \,\|\, q) = \sum_x p(x) \ln \frac{p(x)}{q(x)}$$
+""")
+    assert [s for s, _ in got] == ["defined", "verified", "verified", "refuted"], got
+    assert "bits" in got[0][1]
+
+
+def test_an_entropy_that_is_not_a_change_of_base_is_refuted(tmp_path):
+    got = statuses(tmp_path, r"""
+$$H(X) = 1 - \sum_x p(x) \log_2 p(x)$$
+""")
+    assert got[0][0] == "refuted", got
+
+
+def test_inequalities_between_undeclared_names(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\log t \ge t - 1$$
+
+$$a \le a^2$$
+""")
+    # false at t in (0, 1): inside any domain an author could mean, so refuted
+    assert got[0][0] == "refuted", got
+    # false only for a in (0, 1)... which is inside every domain too
+    assert got[1][0] == "refuted", got
+
+
+def test_an_inequality_false_only_outside_the_positive_reals_is_not_refuted(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\sum_{k=1}^{K} p_k \log \frac{q_k}{p_k} \le \sum_{k=1}^{K} (q_k - p_k)$$
+""")
+    assert got[0][0] != "refuted", got
