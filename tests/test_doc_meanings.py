@@ -97,3 +97,12 @@ def test_an_inequality_false_only_outside_the_positive_reals_is_not_refuted(tmp_
 $$\sum_{k=1}^{K} p_k \log \frac{q_k}{p_k} \le \sum_{k=1}^{K} (q_k - p_k)$$
 """)
     assert got[0][0] != "refuted", got
+
+
+def test_the_model_probabilities_of_an_undefined_likelihood_are_the_optimised_values(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\arg\max_\theta \sum_{i=1}^{N} \log P(x_i \mid \theta) = \arg\min_\theta -\frac{1}{N}\sum_{i=1}^{N} \log P(x_i \mid \theta)$$
+
+$$\arg\max_\theta \sum_{i=1}^{N} \log P(x_i \mid \theta) = \arg\max_\theta -\sum_{i=1}^{N} \log P(x_i \mid \theta)$$
+""")
+    assert [s for s, _ in got] == ["verified", "refuted"], got

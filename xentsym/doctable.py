@@ -56,6 +56,10 @@ CONVENTIONS: tuple[Convention, ...] = (
 # p(x_i), q(x_i): a probability mass function over the outcomes when written as one.
 PMF_CONVENTION = "p(x_i), q(x_i) are probability mass functions over the outcomes"
 _PMF_USE = re.compile(r"(?<![A-Za-z\\])([pq])\s*\(\s*x")
+# P(x_i | theta), q_theta(x_i) left undefined: the probability a model gives one sample
+# (the label of the family that stands for its values, see xentsym.uninterpreted).
+MODEL_CALL_CONVENTION = r"P(x_i | \theta), q_\theta(x_i) are probabilities of single samples"
+_MODEL_CALL = re.compile(r"[pqPQ](_\w+)?\(")
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class DocTable:
             return Meaning(D.DISTRIBUTION, "convention: " + PMF_CONVENTION)
         if family and name in self.measured:
             return Meaning(D.DISTRIBUTION, "convention: H, H(p, q) and D_KL take distributions")
+        if family and _MODEL_CALL.match(name):
+            return Meaning(D.PROBABILITY, "convention: " + MODEL_CALL_CONVENTION)
         for c in CONVENTIONS:
             if c.name == name and c.family == family:
                 return Meaning(c.domain, "convention: " + c.why)
