@@ -106,3 +106,16 @@ $$\arg\max_\theta \sum_{i=1}^{N} \log P(x_i \mid \theta) = \arg\min_\theta -\fra
 $$\arg\max_\theta \sum_{i=1}^{N} \log P(x_i \mid \theta) = \arg\max_\theta -\sum_{i=1}^{N} \log P(x_i \mid \theta)$$
 """)
     assert [s for s, _ in got] == ["verified", "refuted"], got
+
+
+def test_the_size_a_bound_on_entropy_names_is_the_number_of_outcomes(tmp_path):
+    got = statuses(tmp_path, r"""
+$$0 \le H(p) \le \log K$$
+
+$$H(p) \le \log K - 1$$
+
+$$H(p) \ge \log K$$
+""")
+    assert [s for s, _ in got] == ["verified", "verified", "refuted", "refuted"], got
+    report = check_document(str(tmp_path / "doc.md"), Options(samples=300))
+    assert any("K outcomes" in a for a in report.steps[1].assumptions)

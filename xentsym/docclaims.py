@@ -17,7 +17,7 @@ from sympy.core.function import AppliedUndef
 from . import conditions as cond
 from .derivation import Step
 from .docaxes import unify_ranges
-from .domains import NATURAL
+from .domains import NATURAL, SIZE
 from .doctable import scalar_symbols
 from .functions import unfold_all
 from .parse import Objective
@@ -80,9 +80,17 @@ class ClaimsMixin:
         (left, right), joined = unify_ranges([self.table.ranges(left), self.table.ranges(right)])
         # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
         # over the sizes the document declared.
-        with cond.using_scope(self.table.scope([left, right])[0]):  # H(p) over the sums' K
-            new = sorted(atoms_of(unfold_all(right), True) - atoms_of(unfold_all(left), True),
-                         key=str)
+        outcomes = None
+        for _ in range(2):
+            earlier, later = (right, left) if swap else (left, right)  # as written
+            with cond.using_scope(self.table.scope([left, right], outcomes)[0]):
+                new = sorted(atoms_of(unfold_all(later), True) -
+                             atoms_of(unfold_all(earlier), True), key=str)
+            # H(p) <= log K: the one size the step names is the number of outcomes of p.
+            if outcomes is None and len(new) == 1 and self._size(new[0]):
+                outcomes = new[0]
+            else:
+                break
         blind = blind_derivative(left, right)
         if blind is not None:
             return "unproven", (f"the derivative of {latex(blind.expr)} with respect to "
@@ -98,7 +106,10 @@ class ClaimsMixin:
         # The range of an unbounded sum (N_i in \sum_i) is known only to the prose.
         ranges = {r.name for e in (left, right) for r in e.atoms(RangeSize)}
         left, right = self.table.bind(left), self.table.bind(right)
-        scope, said = self.table.scope([left, right])
+        scope, said = self.table.scope([left, right], outcomes if not new else None)
+        if outcomes is not None and not new:
+            said.append(f"the distributions run over {latex(outcomes)} outcomes (the size the "
+                        f"step names)")
         said += [f"the sum over {r.name.split('_', 1)[-1]} runs over the same range as "
                  f"{latex(size)} (they index the same axis)" for r, size in joined]
         wrt = ()
@@ -170,6 +181,11 @@ class ClaimsMixin:
         return sorted((s for s in gone if s.name in ranges or (
             not s.is_integer and self.table.meaning(s.name, False).source == "natural domain")),
             key=str)
+
+    def _size(self, name) -> bool:
+        """A size: K, n, N, or a name that bounds a sum in the document."""
+        return isinstance(name, sp.Symbol) and (
+            self.table.meaning(name.name, False).domain == SIZE)
 
     def _parameters(self, left, right, named=()) -> tuple:
         """The model's probabilities: families in (0, 1) that the optimised variables reach

@@ -178,8 +178,9 @@ class DocTable:
         return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)) and any(
             isinstance(lim[2], RangeSize) for lim in e.limits), size_of)
 
-    def scope(self, exprs) -> tuple[Scope, list[str]]:
-        """A scope declaring every name of ``exprs``, and the assumptions it makes, as text."""
+    def scope(self, exprs, outcomes=None) -> tuple[Scope, list[str]]:
+        """A scope declaring every name of ``exprs``, and the assumptions it makes, as text;
+        ``outcomes``: the size that distributions no sum of the step ranges over take."""
         written = list(exprs)  # the sums the text wrote say what H(p), D_KL(p||q) run over
         with cond.using_scope(self.declared_scope()):
             exprs = [unfold_all(e) for e in exprs]
@@ -188,7 +189,9 @@ class DocTable:
                           key=sp.default_sort_key)
         for fam in families:
             m = self.meaning(str(fam.label), True)
-            over = m.over or _axes(fam, written) or _axes(fam, exprs)
+            over = m.over or _axes(fam, written) or (
+                (outcomes,) if outcomes is not None and _measured(fam, written) else ()) or \
+                _axes(fam, exprs)
             decls.append(Declaration(fam, m.domain, over))
             said.append(_describe(f"{fam.label}_i", m))
         symbols = sorted({s for e in exprs for s in scalar_symbols(e)},
@@ -203,6 +206,12 @@ class DocTable:
             decls.append(Declaration(s, m.domain))
             said.append(_describe(s.name, m))
         return Scope(decls), said
+
+
+def _measured(fam, exprs) -> bool:
+    """Whether ``fam`` is an argument of H, H(p, q) or D_KL in ``exprs``."""
+    return any(fam in q.args for e in exprs
+               for q in e.atoms(Entropy, CrossEntropy, KLDivergence))
 
 
 def scalar_symbols(expr) -> set:
