@@ -50,13 +50,17 @@ $$\log \prod_{i=1}^{N} P(x_i \mid \theta) = \sum_{i=1}^{N} \log P(x_i \mid \thet
 
 $$\log \prod_{i=1}^{N} P(x_i \mid \theta) = \prod_{i=1}^{N} \log P(x_i \mid \theta)$$
 
+$$P(a) + a = P(b) + a$$
+
 $$\log P(x \mid \theta) = \log Q(x \mid \theta)$$
 """)
-    (first, said), (second, why), (third, other) = got
+    (first, _), (second, _), (third, why), (fourth, other) = got
     assert first == "verified"
-    # a failure for some values of P is no refutation: no function need take them
-    assert second == "unproven" and "does not define" in why
-    assert third == "unproven" and "not defined" in other
+    # x_i and theta appear only inside P: choosing them apart, some P realises the witness
+    assert second == "refuted"
+    # a is used outside P too: a witness with a = b could ask P(a) != P(b) of one point
+    assert third == "unproven" and "does not define" in why
+    assert fourth == "unproven" and "not defined" in other
 
 
 def test_a_document_in_bits_reads_every_information_quantity_in_bits(tmp_path):

@@ -26,7 +26,7 @@ from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .render.printer import latex
 from .rules import substitute
 from .stepkinds import blind_derivative, is_number
-from .uninterpreted import abstract_calls, one_sided
+from .uninterpreted import abstract_calls, one_sided, separable
 from .verify import check_step
 
 # Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
@@ -75,6 +75,7 @@ class ClaimsMixin:
         if name is not None:
             return "unproven", f"{name} is not defined in the document before this line", \
                 [], None
+        realisable = separable(left, right)
         left, right, arbitrary = abstract_calls(left, right)
         # An unbounded sum runs over the axis it indexes (\sum_j w_j x_j with \sum_{k=1}^d).
         (left, right), joined = unify_ranges([self.table.ranges(left), self.table.ranges(right)])
@@ -153,7 +154,7 @@ class ClaimsMixin:
                 any(isinstance(w, sp.IndexedBase) and w.label == b.label for w in wrt)
                 for b in (left.atoms(sp.IndexedBase) | right.atoms(sp.IndexedBase))
                 if "(" in str(b.label))
-            if result.status == "refuted" and not free:
+            if result.status == "refuted" and not free and not realisable:
                 return "unproven", (f"false for some values of {', '.join(arbitrary)}, which "
                                     f"the document does not define{shown}"), said, None
         loose = sorted({latex(d.obj) for d in scope if d.domain == NATURAL}, key=str)

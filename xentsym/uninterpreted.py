@@ -5,9 +5,11 @@ is. Each distinct application of an undefined function is replaced by a value of
 a family indexed by the indices among its arguments (``P(x_i, \theta)`` becomes entry ``i``
 of one family, so ``P(x_j, \theta)`` is entry ``j`` of the same one), else a symbol. Nothing
 is assumed about those values, so a step that holds for all of them holds for every
-function: it may be *verified*. The converse fails (two applications the text keeps apart
-may be equal at a sample, which no function could make differ), so a failure is never a
-refutation; the caller reports it as unproven.
+function: it may be *verified*. The converse needs care: two applications the text keeps
+apart could have equal arguments at a sample, which no function could make differ. When the
+arguments are made only of indices and of names nothing else in the step uses
+(:func:`separable`), they can be chosen apart, so a witness is one some function realises
+and a failure is a refutation; otherwise the caller reports it as unproven.
 
 >>> P, theta = sp.Function("P"), sp.Symbol("theta")
 >>> i = sp.Symbol("i", integer=True, positive=True)
@@ -59,6 +61,23 @@ def one_sided(left, right) -> str | None:
     return None
 
 
+def separable(left, right) -> bool:
+    """Whether every application's arguments can be chosen apart: they use only indices
+    and names (symbols, families) that appear nowhere in the step outside applications."""
+    calls = left.atoms(AppliedUndef) | right.atoms(AppliedUndef)
+    outside = [side.xreplace({c: sp.Integer(0) for c in calls}) for side in (left, right)]
+    used = set().union(*(e.free_symbols for e in outside))
+    families = {b.label for e in outside for b in e.atoms(sp.IndexedBase)}
+    for call in calls:
+        for arg in call.args:
+            if any(s in used and not s.is_integer for s in arg.free_symbols
+                   if isinstance(s, sp.Symbol)):
+                return False
+            if any(b.label in families for b in arg.atoms(sp.IndexedBase)):
+                return False
+    return True
+
+
 def abstract_calls(left, right) -> tuple:
     """``(left, right, names)`` with every application of an undefined function replaced by
     its own value (see the module docstring); ``names`` the functions replaced."""
@@ -68,4 +87,4 @@ def abstract_calls(left, right) -> tuple:
     return left.xreplace(swap), right.xreplace(swap), names
 
 
-__all__ = ["abstract_calls", "one_sided"]
+__all__ = ["abstract_calls", "one_sided", "separable"]
