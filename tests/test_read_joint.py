@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from xentsym.checkdoc import check_document
+from doc_statuses import statuses as _statuses
 from xentsym.functions import Entropy, unfold_all
 from xentsym.infotheory import (ConditionalEntropy, JointEntropy, MarginalEntropy,
                                 MutualInformation, ReverseConditionalEntropy, RowEntropy,
@@ -77,10 +77,6 @@ def test_unfoldings_match_the_definitions_on_numbers():
     assert _numbers(MutualInformation(P, C), p, c) == pytest.approx(mi)
 
 
-def _statuses(tmp_path, displays):
-    doc = tmp_path / "joint.md"
-    doc.write_text("\n\n".join(f"$$\n{d}\n$$" for d in displays) + "\n")
-    return [s.status for s in check_document(str(doc)).steps]
 
 
 def test_true_identities_verify(tmp_path):

@@ -68,6 +68,23 @@ class KLDivergence(Quantity):
         return rf"D_{{KL}}({p} \| {q})"
 
 
+class BinaryKL(Quantity):
+    """D_KL(Bern(a) || Bern(b)) = a log(a/b) + (1-a) log((1-a)/(1-b)), written with the logs
+    apart so it is defined only for a, b in (0, 1), where the Bernoulli distributions are."""
+
+    nargs = 2
+    latex_name = "D_{KL}"
+
+    def unfold(self):
+        a, b = self.args
+        return (a * sp.log(a) + (1 - a) * sp.log(1 - a)
+                - a * sp.log(b) - (1 - a) * sp.log(1 - b))
+
+    def _latex(self, printer):
+        a, b = (printer._print(x) for x in self.args)
+        return rf"D_{{KL}}(\operatorname{{Bern}}({a}) \| \operatorname{{Bern}}({b}))"
+
+
 class BinaryCrossEntropy(Quantity):
     """H(y, yhat): the cross-entropy of the two-point distributions (y, 1-y) and (yhat, 1-yhat)."""
 
@@ -116,7 +133,8 @@ class Sigmoid(Quantity):
         return 1 / (1 + sp.exp(-z))
 
 
-QUANTITIES = (Entropy, CrossEntropy, KLDivergence, BinaryCrossEntropy, InformationContent, LogGap, Sigmoid)
+QUANTITIES = (Entropy, CrossEntropy, KLDivergence, BinaryKL, BinaryCrossEntropy,
+              InformationContent, LogGap, Sigmoid)
 
 
 def unfold_all(expr: sp.Expr) -> sp.Expr:

@@ -5,12 +5,12 @@ from typing import Callable
 
 import sympy as sp
 
-from ..functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
+from ..functions import (BinaryCrossEntropy, BinaryKL, CrossEntropy, Entropy, InformationContent,
                          KLDivergence, Sigmoid)
 from . import joint
 from .lecture_preset import index_symbol
 from .nodes import Ctx, arg_nodes, is_char, is_letter, is_macro, is_paren, split_top, start_of
-from .quantities import ONLY_OF_DISTRIBUTIONS, SPELLINGS
+from .quantities import BERNOULLI, ONLY_OF_DISTRIBUTIONS, SPELLINGS
 from .tables import SPACING
 from .tokens import Fail, Group, Tok
 
@@ -114,9 +114,21 @@ class AppliedMixin:
         value = joint.divergence(self, args, ctx, group.start) if len(args) == 2 else None
         if value is not None:
             return value
+        coins = [self._coin_parameter(a, ctx) for a in args]
+        if len(args) == 2 and None not in coins:
+            return BinaryKL(*coins)
         if not strict:
             return None
         raise Fail("D_{KL}(...) takes two distributions: D_{KL}(p || q)", group.start)
+
+    def _coin_parameter(self, nodes: list, ctx: Ctx):
+        r"""The parameter of ``\mathrm{Bern}(a)`` (a Bernoulli distribution), else None."""
+        nodes = [t for t in nodes if not is_macro(t, *SPACING)]
+        if len(nodes) == 2 and is_macro(nodes[0], r"\mathrm", r"\operatorname", r"\text") and \
+                nodes[0].arg is not None and nodes[0].arg.strip() in BERNOULLI and \
+                is_paren(nodes[1]) and nodes[1].children:
+            return self.expression(nodes[1].children, ctx, nodes[1].start + 1)
+        return None
 
     def apply_cross_entropy(self, name: str, group: Group, ctx: Ctx, strict: bool = True):
         r"""\mathrm{CE}(p, q): the cross-entropy of two distributions."""

@@ -26,12 +26,15 @@ from __future__ import annotations
 SPELLINGS: dict[tuple, str] = {
     ("D", "KL"): "kl",
     ("KL", None): "kl",
+    ("D", None): "kl",  # D(p || q), the relative entropy
     ("H", None): "entropy",
     ("CE", None): "cross-entropy",
 }
 # Spellings that are read as the quantity only when their arguments are distributions; any
 # other argument leaves an ordinary function of that name.
-ONLY_OF_DISTRIBUTIONS = frozenset({("KL", None), ("CE", None)})
+ONLY_OF_DISTRIBUTIONS = frozenset({("KL", None), ("CE", None), ("D", None)})
+# Names of the Bernoulli distribution, as in D_KL(Bern(a) || Bern(b)).
+BERNOULLI = frozenset({"Bern", "Bernoulli", "Ber"})
 # Names written as bare letters side by side that spell a quantity (KL(p || q)).
 BARE_WORDS = frozenset({"KL"})
 # \mathbb{..} letters that name a quantity; \mathbb{E} (expectation) and number sets do not.
