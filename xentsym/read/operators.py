@@ -4,6 +4,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .bridge import checked_pow
+from .ellipsis import EllipsisMixin
 from .expectations import ExpectationsMixin
 from .lecture_preset import index_symbol
 from .nodes import (Ctx, arg_nodes, is_char, is_letter, is_macro, is_paren, relation_of, split_top,
@@ -13,7 +14,7 @@ from .tables import ACCENTS, CASE_WORDS, OTHERWISE_WORDS, RELATION_CLASSES, SPAC
 from .tokens import Env, Fail, Tok
 
 
-class OperatorsMixin(ExpectationsMixin):
+class OperatorsMixin(ExpectationsMixin, EllipsisMixin):
     """\\log, \\exp, \\sum, \\prod and cases; their operands are read by the term reader."""
 
     def _log(self, nodes, k, ctx, parts, hold) -> int:

@@ -28,6 +28,8 @@ CHAIN_ENVIRONMENTS = frozenset({"aligned", "align", "align*", "split", "gathered
                                 "equation", "equation*"})
 CASE_WORDS = frozenset({"if", "for", "when", "where"})
 OTHERWISE_WORDS = frozenset({"otherwise", "else", "elsewhere"})
+_ELLIPSIS = (r"an ellipsis is read only in a sum or product of one written pattern: "
+             r"a_1 + a_2 + \cdots + a_n, y_1 y_2 \cdots y_N")
 # Notation that is refused, with the reason given to the user.
 REJECTED: dict[str, str] = {
     r"\approx": r"approximate equality (\approx) cannot be checked",
@@ -49,9 +51,9 @@ REJECTED: dict[str, str] = {
     r"\}": r"set braces \{ \} are not supported",
     r"\top": r"transposes (^\top) are not supported",
     r"\intercal": r"transposes (^\intercal) are not supported",
-    r"\dots": "an ellipsis (\\dots) cannot be read as a formula",
-    r"\ldots": "an ellipsis (\\ldots) cannot be read as a formula",
-    r"\cdots": "an ellipsis (\\cdots) cannot be read as a formula",
+    r"\dots": _ELLIPSIS,
+    r"\ldots": _ELLIPSIS,
+    r"\cdots": _ELLIPSIS,
     r"\vdots": "an ellipsis cannot be read as a formula",
     r"\ddots": "an ellipsis cannot be read as a formula",
     r"\forall": "quantifiers are not supported", r"\exists": "quantifiers are not supported",

@@ -7,6 +7,7 @@ from . import expectations, optimisers, vectors
 from .applications import is_word_name
 from .bold import is_bold
 from .bridge import MAX_FACTORIAL, check_number
+from .ellipsis import ELLIPSES, is_ellipsis, is_written_product
 from .nodes import (Ctx, arg_nodes, binds, is_char, is_derivative, is_letter, is_macro, is_operator,
                     is_paren, mentions, relation_of, start_of, starts_name, subscript_head)
 from .quantities import blackboard_name
@@ -30,6 +31,8 @@ class TermsMixin:
                            "(use parse_relation or parse_chain for relations)", node.start)
         terms = self._split_terms(nodes, at)
         values = []
+        if any(is_ellipsis(nodes[lo:hi]) for _, _, lo, hi in terms):  # a_1 + \cdots + a_n
+            values, terms = self.written_sums(nodes, terms, ctx, at)
         t = 0
         while t < len(terms):
             sign, lo, body_lo, hi = terms[t]
@@ -145,6 +148,8 @@ class TermsMixin:
             parts.append((rf"\variable{{{name}}}", offset))
 
         self._check_division(nodes)
+        if any(is_macro(t, *ELLIPSES) for t in nodes) and is_written_product(nodes):
+            return self.written_product(nodes, ctx)  # y_1 y_2 \cdots y_N
         k, n = 0, len(nodes)
         while k < n:
             node = nodes[k]

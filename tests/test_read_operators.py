@@ -1,0 +1,94 @@
+"""Written-out sums and products, sums that leave one index out, hyperbolic functions, max/min
+over an index and the derivative operator \\partial_z: read, then checked end to end."""
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from xentsym.checkdoc import check_document
+from xentsym.errors import ParseError
+from xentsym.parse import parse
+from xentsym.read.lecture_preset import PLAIN_NAMES, index_symbol
+from xentsym.verify import Options
+
+i = index_symbol("i")
+n, N, K = (PLAIN_NAMES.scalars[c] for c in "nNK")
+fam = PLAIN_NAMES.family
+a, b, x, w, y = (fam(c) for c in "abxwy")
+p, yhat = PLAIN_NAMES.sample_families["p"], PLAIN_NAMES.sample_families["yhat"]
+c_, d_ = sp.symbols("c d", real=True)
+
+
+def read(src):
+    return parse(src, plain=True)
+
+
+def statuses(tmp_path, text):
+    path = tmp_path / "doc.md"
+    path.write_text(text, encoding="utf-8")
+    return {s.line: s for s in check_document(str(path), Options(samples=300)).steps}
+
+
+def assert_checked(steps, true_lines, false_lines):
+    assert sorted(steps) == sorted(true_lines + false_lines)
+    for line in true_lines:
+        assert steps[line].status == "verified", (line, steps[line].message)
+    for line in false_lines:  # refuted, or shown false for a function the text leaves open
+        assert steps[line].status != "verified", line
+        assert "counterexample" in steps[line].message, (line, steps[line].message)
+
+
+# ----- written-out sums and products ----------------------------------------------------------
+@pytest.mark.parametrize("src, want", [
+    (r"a_1 + a_2 + \cdots + a_n", sp.Sum(a[i], (i, 1, n))),
+    (r"x_1 + \ldots + x_n", sp.Sum(x[i], (i, 1, n))),
+    (r"p_1 \log p_1 + \dots + p_n \log p_n", sp.Sum(p[i] * sp.log(p[i]), (i, 1, n))),
+    (r"-\left(p_1 \log p_1 + p_2 \log p_2 + \cdots + p_n \log p_n\right)",
+     -sp.Sum(p[i] * sp.log(p[i]), (i, 1, n))),
+    (r"\log a_1 + \log a_2 + \cdots + \log a_n", sp.Sum(sp.log(a[i]), (i, 1, n))),
+    (r"w_1 x_1 + w_2 x_2 + \cdots + w_d x_d", sp.Sum(w[i] * x[i], (i, 1, d_))),
+    (r"c + a_1 + a_2 + \cdots + a_{n} + d", c_ + d_ + sp.Sum(a[i], (i, 1, n))),
+    (r"1 + 2 + \cdots + n", sp.Sum(i, (i, 1, n))),
+    (r"-a_1 - a_2 - \cdots - a_n", -sp.Sum(a[i], (i, 1, n))),
+    (r"a_0 + a_1 + \cdots + a_{n-1}", sp.Sum(a[i], (i, 0, n - 1))),
+    (r"a_{1,1} + a_{2,2} + \cdots + a_{n,n}", sp.Sum(a[i, i], (i, 1, n))),
+    (r"y_1 y_2 \cdots y_N", sp.Product(y[i], (i, 1, N))),
+    (r"\hat{y}_1 \hat{y}_2 \cdots \hat{y}_K", sp.Product(yhat[i], (i, 1, K))),
+])
+def test_a_written_out_sum_is_the_sum_it_spells(src, want):
+    assert read(src) == want
+
+
+@pytest.mark.parametrize("src, why", [
+    (r"a_1 + b_2 + \cdots + a_n", "do not follow one pattern"),
+    (r"a_1 + a_3 + \cdots + a_n", "count up by one"),
+    (r"a_2 + a_4 + \cdots + a_{2n}", "count up by one"),
+    (r"a_1 b_2 + a_2 b_3 + \cdots + a_n b_n", "do not follow one pattern"),
+    (r"a_1 + \cdots", "the last term after it"),
+    (r"\cdots + a_n", "written terms before it"),
+    (r"a_1 + a_2 - \cdots - a_n", "one sign"),
+    (r"y_1 (1 + y_2) \cdots y_N", "one written pattern"),
+])
+def test_an_ellipsis_without_one_pattern_is_a_located_error(src, why):
+    with pytest.raises(ParseError, match=why):
+        read(src)
+
+
+WRITTEN = r"""# Written out
+
+$p$ is a distribution over $n$ outcomes and the $a_i$ are positive.
+
+$$-\sum_{i=1}^{n} p_i \log p_i = -\left(p_1 \log p_1 + p_2 \log p_2 + \cdots + p_n \log p_n\right)$$
+
+$$\sum_{i=1}^{n} \log a_i = \log a_1 + \log a_2 + \cdots + \log a_n$$
+
+$$\sum_{i=1}^{n} a_i^2 = a_1 + a_2 + \cdots + a_n$$
+
+$$\log \left(a_1 a_2 \cdots a_n\right) = \sum_{i=1}^{n} \log a_i$$
+
+$$\prod_{i=1}^{n} a_i = a_1 + a_2 + \cdots + a_n$$
+"""
+
+
+def test_written_out_sums_are_checked(tmp_path):
+    assert_checked(statuses(tmp_path, WRITTEN), [5, 7, 11], [9, 13])
