@@ -12,8 +12,9 @@ the document's own macros are expanded before its displays and hints are read.
 The package, in reading order: :mod:`.model` (the dataclasses and limits), :mod:`.loading`
 (files and bytes to a Document), :mod:`.scan` with :mod:`.markdown`, :mod:`.latex`,
 :mod:`.delimiters` and :mod:`.comments` (displays and hints of a document),
-:mod:`.analysis` with :mod:`.relations` and :mod:`.sides` (one display to chains), and
-:mod:`.api` (the public functions). The limits MAX_DISPLAYS, MAX_SPLIT_CHARS and
+:mod:`.analysis` with :mod:`.relations` and :mod:`.sides` (one display to chains),
+:mod:`.continuation` (a display that starts with ``=`` goes on from the one before: its
+chain is :attr:`Chain.continued`), and :mod:`.api` (the public functions). The limits MAX_DISPLAYS, MAX_SPLIT_CHARS and
 MAX_WARNINGS are read from this package at each use, so they may be tuned here.
 """
 from __future__ import annotations

@@ -18,7 +18,7 @@ _TRANSPARENT = frozenset(
     ("aligned", "alignedat", "split", "gathered", "align", "alignat", "gather", "multline",
      "flalign", "eqnarray", "equation", "dmath", "subequations"))
 _DROP_WITH_ARGUMENT = frozenset({r"\tag", r"\label", r"\intertext", r"\shortintertext"})
-_DROP = frozenset({r"\nonumber", r"\notag"})
+_DROP = frozenset({r"\nonumber", r"\notag", r"\qedhere", r"\qed"})  # decoration
 _ROW_WORDS = frozenset({r"\cr", r"\newline"})
 _INDENT = frozenset({r"\quad", r"\qquad", r"\hspace", r"\,", r"\;", r"\:", r"\!", "\\ "})
 

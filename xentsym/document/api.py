@@ -1,6 +1,7 @@
 """What a checker asks of a Document: its displays, chains, hints, warnings and problems."""
 from __future__ import annotations
 
+from . import continuation
 from .model import (
     Chain,
     Display,
@@ -57,8 +58,19 @@ def chains(display: Display, first: int = 1) -> list[Chain]:
     """The chains of one display that hold at least one relation, numbered from `first`."""
     out = []
     problem = display.problems[0] if display.problems else None
+    lead = continuation.lead(display)
     for raw_sides, raw_rels in display._analysis.chains:
         sides = []
+        under = None  # the claim of the display before, for `\implies b = c`
+        if lead is not None and lead.logical and (
+                len(raw_rels) < 2 or any(r[3] is not None for r in raw_rels[1:])):
+            lead = None  # no claim after the arrow, or one with a condition of its own
+        if lead is not None and lead.logical:
+            raw_sides, raw_rels = raw_sides[1:], raw_rels[1:]
+            under = lead.claim
+        elif lead is not None:  # `&= ...` goes on from the display before: its last side
+            raw_sides = raw_sides[1:]
+            sides.append(lead.side)
         for start, end, optimiser in raw_sides:
             line, col = display.position(start)
             sides.append(Side(display._analysis.masked[start:end], start, line, col, optimiser,
@@ -66,7 +78,7 @@ def chains(display: Display, first: int = 1) -> list[Chain]:
         conditions = []
         for r in raw_rels:
             if r[3] is None:
-                conditions.append(None)
+                conditions.append(under)
                 continue
             start, end = r[3]
             line, col = display.position(start)
@@ -74,7 +86,9 @@ def chains(display: Display, first: int = 1) -> list[Chain]:
                                    None, display))
         out.append(Chain(first + len(out), tuple(sides), tuple(r[0] for r in raw_rels),
                          tuple(r[1] for r in raw_rels), tuple(r[2] for r in raw_rels), display,
-                         tuple(conditions), problem))
+                         tuple(conditions), problem or (lead.problem if lead else None),
+                         lead is not None and not lead.logical))
+        lead = None
     return out
 
 

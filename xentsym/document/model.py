@@ -199,6 +199,9 @@ class Chain:
     # the first problem of the display (unbalanced braces ...): its sides may not be what
     # TeX prints, so the chain must not be checked; the problem is in document.problems too
     problem: DocumentProblem | None = None
+    # whether the chain goes on from the display before (it starts with `=`, `&=`, `\le`
+    # ...): its first side is that display's last side, and its first step is no first step
+    continued: bool = False
 
     @property
     def line(self) -> int:

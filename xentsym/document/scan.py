@@ -20,6 +20,16 @@ class _ScanResult:
     comments: list[tuple[int, int]]  # (start, end) of the body of each comment that may hold hints
     problems: list["DocumentProblem"]  # the scanner's failures (also among `warnings`)
     hints: list[Hint] = field(default_factory=list)
+    _order: dict[int, int] | None = field(default=None, repr=False)  # display start -> index
+
+    def previous(self, display: Display) -> Display | None:
+        """The display before `display` in reading order (None for the first one)."""
+        if self._order is None:
+            self._order = {d.start: k for k, d in enumerate(self.displays)}
+        k = self._order.get(display.start)
+        if not k or self.displays[k] != display:
+            return None
+        return self.displays[k - 1]
 
 
 

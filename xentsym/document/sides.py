@@ -32,6 +32,7 @@ def _build_chains(masked: str, with_notes: str, rows):
     (normalised, latex, note, condition range or None)."""
     done = []
     cur = None  # [sides [[s, e]], rels [(norm, latex, note, condition)]]
+    under = None  # the claim a logical arrow put the current chain under (a range)
 
     def finish():
         if cur is not None and cur[1]:
@@ -42,7 +43,8 @@ def _build_chains(masked: str, with_notes: str, rows):
         if not only_if_empty or not last[k]:
             cur[1][-1] = last[:k] + (value,) + last[k + 1:]
 
-    for row_start, row_end, rels, note, fresh, condition in rows:
+    for row_start, row_end, rels, note, fresh, condition, after_arrow in _split_arrows(masked,
+                                                                                       rows):
         if note is not None:
             note = _NOTE_LEAD.sub("", with_notes[note[0]:note[1]].strip()) or None
         if condition is not None:
@@ -56,7 +58,7 @@ def _build_chains(masked: str, with_notes: str, rows):
                 if note:
                     set_last(2, note)
                 if condition:
-                    set_last(3, condition)
+                    set_last(3, _both(cur[1][-1][3], condition), only_if_empty=False)
             continue
         continues = cur is not None and not fresh and (
             not rels or not seg0.strip() or _CONTINUES.match(seg0) is not None
@@ -65,18 +67,67 @@ def _build_chains(masked: str, with_notes: str, rows):
             if seg0.strip():
                 cur[0][-1][1] = first_end
         else:
+            under = None
+            if after_arrow and cur is not None and cur[1]:
+                # B in `A \\implies B` holds under A: under its last step (what A implies)
+                under = _finish_side(with_notes, cur[0][-2][0], cur[0][-1][1])[:2]
             finish()
             cur = [[[row_start, first_end]], []]
         for k, (s, e, norm, rel_note) in enumerate(rels):
-            cur[1].append((norm, masked[s:e], rel_note, None))
+            cur[1].append((norm, masked[s:e], rel_note, under))
             cur[0].append([e, rels[k + 1][0] if k + 1 < len(rels) else row_end])
         if note and cur[1]:
             set_last(2, note)
         if condition and cur[1]:
             for k in range(len(cur[1]) - max(len(rels), 1), len(cur[1])):
-                cur[1][k] = cur[1][k][:3] + (condition,)
+                cur[1][k] = cur[1][k][:3] + (_both(cur[1][k][3], condition),)
     finish()
     return done
+
+
+# Only a forward arrow: `A \\impliedby B` runs the other way, and `\\iff` inside a chain of
+# relations is kept a relation (tests/test_document_extract.py reads it so).
+LOGIC_ARROWS = frozenset({"implies"})
+
+
+def _split_arrows(masked: str, rows):
+    """The segments of `rows` with claims joined by a logical arrow cut apart: in
+    ``A \\implies B`` (``\\Longrightarrow``, ``\\Rightarrow`` between two relations, or at the
+    start of a row after one, or standing alone between \\quad) the arrow is no step, and B
+    is a fresh segment marked as coming after an arrow (its chain is stated under A). An
+    arrow without a relation on both sides stays a relation (reported, not checked)."""
+    out = []
+    pending = False  # an arrow stood alone: the next fresh segment comes after it
+    for n, (start, end, rels, note, fresh, condition) in enumerate(rows):
+        after = pending and fresh and bool(rels)
+        pending = False
+        cut, first = start, 0
+        for k, r in enumerate(rels):
+            if r[2] not in LOGIC_ARROWS:
+                continue
+            left = k > first or (not masked[cut:r[0]].strip() and bool(out) and bool(out[-1][2]))
+            if not left:
+                continue
+            alone = not masked[r[1]:end].strip() and k + 1 == len(rels) and n + 1 < len(rows) \
+                and rows[n + 1][4] and bool(rows[n + 1][2])
+            if k + 1 == len(rels) and not alone:
+                continue
+            if k > first or masked[cut:r[0]].strip():
+                out.append((cut, r[0], rels[first:k], None, fresh, condition, after))
+            cut, first, fresh, after = r[1], k + 1, True, True
+            if alone:
+                pending = True
+        if first < len(rels) or not pending:
+            out.append((cut, end, rels[first:], note, fresh, condition, after))
+    return out
+
+
+def _both(a, b):
+    """Two conditions of one step as one range over both: a text the checker cannot read as
+    one relation, so the step is never checked without either."""
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
 
 
 def _dangling(masked: str, s: int, e: int) -> bool:

@@ -38,9 +38,15 @@ LOGIC_WORDS = {r"\because": "because", r"\therefore": "therefore", r"\forall": "
 # word in \text{..} (\text{KL}, \text{loss}) is a name in the formula.
 CONNECTIVES = frozenset({"and", "or", "so", "hence", "thus", "therefore", "then", "where",
                          "since", "because", "by", "gives", "giving", "yields", "implies",
-                         "ie", "eg", "also", "using", "as", "but", "otherwise", "else"})
+                         "ie", "eg", "also", "using", "as", "but", "otherwise", "else",
+                         "equivalently", "similarly", "likewise", "respectively", "whence",
+                         "consequently", "moreover", "finally", "now", "clearly", "recall"})
 CONDITION_OPENERS = ("s.t.", "st.", "such that", "subject to")
 _RANGE = re.compile(r"\\[lc]?dots(?![a-zA-Z])|\\dotsc|\.\.\.")
+_NAME = r"(?:[A-Za-z]|\\[a-zA-Z]+)(?:_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
+_INDEX = re.compile(r"\s*" + _NAME + r"\s*")
+_MEMBER = re.compile(r"\s*" + _NAME + r"(?:\s*,\s*" + _NAME + r")*\s*\\(?:in|notin)(?![a-zA-Z])")
+_RELATION = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|in|notin)(?![a-zA-Z])")
 _BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1, r"\{": 1, r"\}": -1, r"\langle": 1,
              r"\rangle": -1, r"\lvert": 1, r"\rvert": -1, r"\lVert": 1, r"\rVert": -1}
 
@@ -88,8 +94,9 @@ def breaks(t, toks: list[int], closer: dict[int, int]) -> list[Break]:
                 i = toks[j]
                 text = t.text(i)
                 kind = t.kinds[i]
-                if kind == "word" and text in WORDS and _is_name(t, i, closer):
-                    break  # \text{KL}(p \| q): a name in the formula, not prose
+                if kind == "word" and text in WORDS and _is_name(t, i, closer) and not (
+                        j > 0 and t.is_char(toks[j - 1], "(") and t.starts[toks[j - 1]] >= start):
+                    break  # \text{KL}(p \| q): a name in the formula; (\text{Jensen}): prose
                 if kind == "word" and text in WORDS:
                     arg = t.next(i)
                     if arg in closer and t.text(arg) == "{":
@@ -144,6 +151,47 @@ def column_breaks(t, toks: list[int], columns: list[int], found: list[Break],
     return out
 
 
+def _tail_condition(latex: str, start: int, end: int) -> tuple[int, int] | None:
+    """The condition that runs from `start` to the end of the row, trailing punctuation
+    aside: a bracketed relation (``(x > 0)``, ``(i = 1, \\dots, N)``, its range inside the
+    brackets) or a membership (``x \\in S``); None for anything else."""
+    s, e = start, end
+    while s < e and latex[s].isspace():
+        s += 1
+    while e > s:
+        if latex[e - 1].isspace():
+            e -= 1
+        elif e - 2 >= s and latex[e - 2] == "\\" and latex[e - 1] in ",;:!":
+            e -= 2
+        elif latex[e - 1] in ".,;" and not (e - 2 >= s and latex[e - 2] == "\\"):
+            e -= 1
+        else:
+            break
+    if e - s >= 2 and latex[s] == "(" and latex[e - 1] == ")" and _closes(latex, s, e - 1):
+        return (s + 1, e - 1) if _RELATION.search(latex, s + 1, e - 1) else None
+    return (s, e) if _MEMBER.match(latex, s, e) else None
+
+
+def _closes(latex: str, opening: int, closing: int) -> bool:
+    """Whether the `(` at `opening` is closed by the `)` at `closing` and not before it."""
+    depth = 0
+    for k in range(opening, closing + 1):
+        if latex[k] in "()" and (k == 0 or latex[k - 1] != "\\"):
+            depth += 1 if latex[k] == "(" else -1
+            if depth == 0:
+                return k == closing
+    return False
+
+
+def _index_range(latex: str, start: int, rel, rels, row_end: int) -> bool:
+    """Whether `k = 1, \\dots, K` starts at `start`: a bare name, `=` (the relation `rel`),
+    and an ellipsis before any other relation of the row."""
+    if rel[2] != "=" or _INDEX.fullmatch(latex, start, rel[0]) is None:
+        return False
+    m = _RANGE.search(latex, rel[1], row_end)
+    return m is not None and not any(rel[1] <= r[0] < m.start() for r in rels)
+
+
 def _starts_run(t, toks: list[int], j: int, closer: dict[int, int]) -> bool:
     i = toks[j]
     text, kind = t.text(i), t.kinds[i]
@@ -189,16 +237,22 @@ def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
                 segs[-1][3] = (segs[-1][3][0], nxt)
             continue
         if not after:
-            if not b.has_words:
+            # `\quad (x > 0)`, `, \quad (i = 1, \dots, N)`, `\text{for } x \in S`
+            tail = _tail_condition(t.latex, b.end, row_end) \
+                if b.condition or not b.has_words else None
+            if tail is None and not b.has_words:
                 continue
             notes.append((b.start, row_end))
             target = cur if cur is not None else segs[-1]
             target[3] = target[3] or (b.start, row_end)
+            if tail is not None:
+                target[5] = (target[5][0], tail[1]) if target[5] else tail
             if cur is not None:
                 cur[1] = b.start
             break
-        if b.condition and (cur is None or any(r[0] < b.start for r in rels
-                                               if r[0] >= cur[0]) or not segs):
+        ranged = not b.has_words and _index_range(t.latex, b.end, after[0], rels, row_end)
+        if (b.condition or ranged) and (cur is None or any(r[0] < b.start for r in rels
+                                                           if r[0] >= cur[0]) or not segs):
             notes.append((b.start, nxt))
             target = cur if cur is not None else segs[-1]
             if cur is not None:
