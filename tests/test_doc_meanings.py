@@ -123,3 +123,17 @@ $$H(p) \ge \log K$$
     assert [s for s, _ in got] == ["verified", "verified", "refuted", "refuted"], got
     report = check_document(str(tmp_path / "doc.md"), Options(samples=300))
     assert any("K outcomes" in a for a in report.steps[1].assumptions)
+
+
+def test_a_step_true_only_under_a_reading_the_prose_may_give_is_unproven(tmp_path):
+    got = statuses(tmp_path, r"""
+$$-\log \frac{1}{2^4} = 4$$
+
+$$\log 8 = 4$$
+
+$$\sum_{i=1}^{m} (x_i - \bar{x})^2 = \sum_{i=1}^{m} x_i^2 - m \bar{x}^2$$
+
+$$\sum_{i=1}^{m} (x_i - \bar{x})^2 = \sum_{i=1}^{m} x_i^2 + m \bar{x}^2$$
+""")
+    assert [s for s, _ in got] == ["unproven", "refuted", "unproven", "refuted"], got
+    assert "base 2" in got[0][1] and "mean" in got[2][1]

@@ -27,6 +27,7 @@ from .check.worker import Worker
 from .dochints import Declared, Defined, read_hint
 from .docclaims import OPTIMISER_DOMAINS, ClaimsMixin, atoms_of
 from .docdefs import INFORMATION, Definitions, Known, is_name, mentions, name_key
+from .docrescue import READINGS
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable
 from .errors import XentsymError
@@ -179,7 +180,7 @@ class _Checker(ClaimsMixin):
             row.message = f"a constraint on {row.lhs if is_atom(lhs) else row.rhs}, not a claim"
             return
         if st.relation in CHECKED_ORDER:
-            res = self._check(lhs, rhs, AT_MOST, given, swap=CHECKED_ORDER[st.relation])
+            res = self._rescued(lhs, rhs, AT_MOST, given, CHECKED_ORDER[st.relation])
             if st.relation in "<>" and res[0] == "verified":
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
             return self._fill(row, res)
@@ -217,7 +218,26 @@ class _Checker(ClaimsMixin):
         if res[0] == "refuted" and st.index == 1 and self.defs.unit == 1 and \
                 isinstance(lhs, INFORMATION):
             res = self._unit(lhs, rhs, given) or res
+        if res[0] == "refuted":
+            res = self._rescued(lhs, rhs, EQUAL, given, False, res)
         self._fill(row, res)
+
+    def _rescued(self, lhs, rhs, relation, given, swap, res=None) -> tuple:
+        """The check, and when it refutes, the readings the prose may fix (docrescue): a step
+        true under one of them is unproven, with the reading named."""
+        res = res or self._check(lhs, rhs, relation, given, swap=swap)
+        if res[0] != "refuted" or isinstance(lhs, Objective) or isinstance(rhs, Objective):
+            return res
+        for reading in READINGS:
+            if reading.unit and self.defs.unit != 1:
+                continue  # a document in bits writes its other logs out (\ln, \log_2)
+            sides = reading.read(lhs, rhs)
+            if sides is not None and self._check(*sides, relation, given,
+                                                 swap=swap)[0] == "verified":
+                shown = f" (counterexample {json.dumps(res[3])})" if res[3] else ""
+                return ("unproven", f"false as written{shown}, true if {reading.says}; "
+                                    f"{reading.fix}", res[2], None)
+        return res
 
     def _unit(self, lhs, rhs, given) -> tuple | None:
         """H(X) = -sum p log_2 p: the document measures information in bits (or digits)
