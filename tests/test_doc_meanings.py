@@ -137,3 +137,14 @@ $$\sum_{i=1}^{m} (x_i - \bar{x})^2 = \sum_{i=1}^{m} x_i^2 + m \bar{x}^2$$
 """)
     assert [s for s, _ in got] == ["unproven", "refuted", "unproven", "refuted"], got
     assert "base 2" in got[0][1] and "mean" in got[2][1]
+
+
+def test_a_row_condition_restricts_its_step_and_only_it(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\sqrt{x^2} = x \quad \text{for } x > 0$$
+
+$$\sqrt{x^2} = x$$
+
+$$\sqrt{x^2} = -x \quad (x > 0)$$
+""")
+    assert [s for s, _ in got] == ["verified", "refuted", "refuted"], got

@@ -160,13 +160,33 @@ class _Checker(ClaimsMixin):
             row = DocStep(st.line, chain.number, st.index, st.lhs.text.strip(),
                           st.rhs.text.strip(), "unparsed", relation=st.relation)
             self.report.steps.append(row)
+            first = st.index == 1 and not getattr(chain, "continued", False)
+            saved = dict(self.table.declared)
             try:
-                self._step(st, row, derivative)
+                pairs, unused = self._condition(st)
+                self._step(st, row, derivative, first, self.given + pairs)
+                if unused is not None:
+                    self._without(row, unused)
             except XentsymError as exc:
                 row.status, row.message = "unparsed", exc.message
+            finally:
+                self.table.declared = saved  # a row's condition holds for that row only
 
-    def _step(self, st, row: DocStep, derivative: bool) -> None:
-        given = self.given + self._condition(st)
+    @staticmethod
+    def _without(row: DocStep, condition: str) -> None:
+        """A step checked without the condition it is stated under: true everywhere is true
+        under it too, but a counterexample may lie outside it."""
+        if row.status == "refuted":
+            shown = f": counterexample {json.dumps(row.counterexample)}" \
+                if row.counterexample else ""
+            row.status, row.counterexample = "unproven", None
+            row.message = f"stated under {condition}, which is not read; without it it " \
+                          f"fails{shown}"
+        elif row.status == "verified":
+            row.assumptions = list(row.assumptions) + [
+                f"checked without its condition {condition} (true everywhere)"]
+
+    def _step(self, st, row: DocStep, derivative: bool, first: bool, given: tuple) -> None:
         if st.relation not in DEFINES and st.relation != "=" and \
                 st.relation not in CHECKED_ORDER:
             row.status = "unchecked"
@@ -184,13 +204,13 @@ class _Checker(ClaimsMixin):
             if st.relation in "<>" and res[0] == "verified":
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
             return self._fill(row, res)
-        if st.index == 1 and isinstance(lhs, (sp.Symbol, sp.Indexed)) and is_number(rhs) and \
+        if first and isinstance(lhs, (sp.Symbol, sp.Indexed)) and is_number(rhs) and \
                 st.relation == "=" and lhs not in self.defs.symbols:
             row.status = "condition"
             row.message = f"{row.lhs} = {row.rhs} is read as a value or a case, not as a " \
                           f"definition"
             return
-        if st.index == 1 and is_name(lhs) and not mentions(rhs, lhs):
+        if first and is_name(lhs) and not mentions(rhs, lhs):
             key = name_key(lhs)  # (R), {R}, R + 0 all name R
             known = self.defs.known.get(key)
             if known is None:
@@ -215,7 +235,7 @@ class _Checker(ClaimsMixin):
                                     "identity", res[2], None)
             return self._fill(row, res)
         res = self._check(lhs, rhs, EQUAL, given)
-        if res[0] == "refuted" and st.index == 1 and self.defs.unit == 1 and \
+        if res[0] == "refuted" and first and self.defs.unit == 1 and \
                 isinstance(lhs, INFORMATION):
             res = self._unit(lhs, rhs, given) or res
         if res[0] == "refuted":
@@ -252,15 +272,28 @@ class _Checker(ClaimsMixin):
         return None
 
     def _condition(self, st) -> tuple:
+        """``(pairs, unused)``: a row's condition as a value (``x = 1``: substituted), as a
+        domain (``x > 0``, ``x \\in (0, 1)``: declared for this row), or the text of one that
+        cannot be read either way."""
         side = getattr(st, "condition", None)
         if side is None:
-            return ()
-        a, rel, b = parse_relation(side.text, file=self.doc.path, line=side.line,
-                                   column=side.column, plain=True)
+            return (), None
+        where = {"file": self.doc.path, "line": side.line, "column": side.column}
+        try:
+            item = read_hint(side.text, **where)
+        except XentsymError:
+            item = None
+        if isinstance(item, Declared):
+            for name, family in item.names:
+                self.table.declare(name, family, item.domain, side.line, item.over)
+            return (), None
+        try:
+            a, rel, b = parse_relation(side.text, plain=True, **where)
+        except XentsymError:
+            return (), side.text.strip()
         if rel != "=" or not isinstance(a, (sp.Symbol, sp.Indexed)):
-            raise XentsymError(f"the condition {side.text.strip()} is not NAME = VALUE",
-                               file=self.doc.path, line=side.line, column=side.column)
-        return ((a, b, side.line),)
+            return (), side.text.strip()
+        return ((a, b, side.line),), None
 
     @staticmethod
     def _fill(row: DocStep, res: tuple) -> None:

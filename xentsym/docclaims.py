@@ -122,7 +122,7 @@ class ClaimsMixin:
             wrt = wrt or self._parameters(left, right, named)
             if not wrt:
                 return "unproven", "no model parameters found to optimise over", said, None
-        said = said + [f"{latex(a)} = {latex(b)} (hint, line {ln})" for a, b, ln in given]
+        said = said + [f"{latex(a)} = {latex(b)} (line {ln})" for a, b, ln in given]
         step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
         result = check_step(step, scope, self.options, self.worker)
         said += list(result.assumptions)
