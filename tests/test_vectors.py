@@ -92,3 +92,11 @@ def test_vector_steps_are_checked(tmp_path):
     assert got[:6] == ["verified"] * 6, got
     # the planted errors
     assert got[6:] == ["refuted"] * 3, got
+
+
+@pytest.mark.parametrize("braced, bare", [
+    (r"\boldsymbol{\theta}^\top \mathbf{x}", r"\boldsymbol\theta^\top \mathbf x"),
+    (r"\mathcal{L} + 1", r"\mathcal L + 1"),
+])
+def test_a_macro_argument_without_braces_is_one_token(braced, bare):
+    assert parse(bare, plain=True) == parse(braced, plain=True)

@@ -119,6 +119,13 @@ def _raw_argument(src: str, pos: int, tok: Tok) -> int:
         pos += 1
     while pos < n and src[pos] in " \t\r\n":
         pos += 1
+    if pos < n and src[pos] != "{" and tok.text not in (r"\begin", r"\end"):
+        # TeX's rule: without braces the argument is one token (\boldsymbol\theta, \mathcal L)
+        one = re.match(r"\\[A-Za-z]+|[A-Za-z0-9]", src[pos:])
+        if one is not None:
+            tok.arg = one.group(0)
+            tok.end = pos + one.end()
+            return tok.end
     if pos >= n or src[pos] != "{":
         raise Fail(f"{tok.text} needs a braced argument", tok.start)
     close, depth = pos + 1, 1
