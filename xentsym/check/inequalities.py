@@ -4,6 +4,8 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import conditions as cond
+from .intervals import certain_sign
+from .named import named_facts
 from .normal import _fixed_sizes, _zero, normal_form
 from .result import SymbolicResult, on_natural_domain
 from ..notation import Scope
@@ -58,5 +60,25 @@ def _prove_at_most(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=(),
             return SymbolicResult("proved", "rhs - lhs is a non-negative constant", tuple(used))
         if diff.is_Number and diff < 0:
             return SymbolicResult("disproved", "", tuple(used), "rhs - lhs is negative")
+        sign = certain_sign(diff)
+        if sign:
+            how = f"rhs - lhs = {sp.N(diff, 6)}, its sign certain by interval arithmetic"
+            return SymbolicResult("proved", how, tuple(used), strict=True) if sign > 0 else \
+                SymbolicResult("disproved", "", tuple(used), f"rhs - lhs is negative: {how}")
+        named = _by_named_fact(rhs - lhs, diff, scope, fixed)
+        if named is not None:
+            return SymbolicResult("proved", named, tuple(used))
     return SymbolicResult("unknown", "", tuple(used),
                           "no certificate that rhs - lhs is non-negative")
+
+
+def _by_named_fact(diff: sp.Expr, normal: sp.Expr, scope: Scope, fixed: dict) -> str | None:
+    """The name of a fact F >= 0 (see named.py) with diff - F visibly non-negative."""
+    with cond.using_scope(scope):
+        facts = named_facts(diff, normal, scope)
+    for name, fact in facts:
+        rest = normal_form(diff - fact, scope, fixed)
+        if _zero(rest) == "zero" or certain_sign(rest) > 0 or nonnegative(rest, scope):
+            cond.fact(fact, ">= 0")
+            return f"rhs - lhs = F + (a non-negative rest), F >= 0 by {name}"
+    return None

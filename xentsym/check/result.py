@@ -1,7 +1,7 @@
 """The result of a symbolic check, and the retry on the natural domain of the sides."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -15,7 +15,8 @@ class SymbolicResult:
     """proved / disproved / unknown / timeout, how, and the side conditions relied on.
 
     ``assumptions`` names what a proof took for granted beyond the domains, e.g. "x != 0"
-    for a divisor the domains do not prove nonzero (x/x = 1 holds only there).
+    for a divisor the domains do not prove nonzero (x/x = 1 holds only there). ``strict``:
+    a proof of lhs <= rhs that also shows lhs < rhs (rhs - lhs a positive constant).
     """
 
     status: str
@@ -23,7 +24,7 @@ class SymbolicResult:
     conditions: tuple = ()
     message: str = ""
     assumptions: tuple = ()
-
+    strict: bool = False
 
 
 def on_natural_domain(prove, lhs, rhs, scope: Scope, *rest) -> SymbolicResult:
@@ -41,6 +42,5 @@ def on_natural_domain(prove, lhs, rhs, scope: Scope, *rest) -> SymbolicResult:
                   *(replace_free(x, mapping) if isinstance(x, sp.Basic) else x for x in rest))
     if again.status != "proved":
         return found
-    return SymbolicResult("proved", again.certificate, again.conditions, again.message,
-                          said + again.assumptions)
+    return replace(again, assumptions=said + again.assumptions)
 

@@ -13,6 +13,7 @@ import sympy as sp
 
 from .. import conditions as cond
 from ..functions import unfold_all
+from .exponential import prove_by_exponentials
 from .inequalities import nonnegative, prove_at_most  # noqa: F401 (public names)
 from .natural import divisors
 from .normal import (  # noqa: F401 (normal_form is public)
@@ -45,6 +46,9 @@ def _prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> Symbolic
             return SymbolicResult("proved", "lhs - rhs cancels to 0 as a rational function",
                                   tuple(used), assumptions=divisors(
                                       (*sides, sp.together(diff)), scope))
+        shown = prove_by_exponentials(diff, sides, scope, fixed)
+        if shown is not None:
+            return SymbolicResult("proved", shown[0], tuple(used), assumptions=shown[1])
         finite = _finite_scalars((lhs, rhs), scope)
         cases = list(itertools.product(*[scope.require(s).domain.values for s in finite]))
         if finite and len(cases) <= MAX_CASES:
