@@ -67,3 +67,35 @@ def test_kl_of_coins_is_never_refuted_outside_zero_one(tmp_path):
                                     r"D_{KL}(\mathrm{Bern}(b) \| \mathrm{Bern}(a))"])
     assert statuses[0] != "refuted"
     assert statuses[1] == "refuted"
+
+
+# ---------------------------------------------------------------- names with a label, applied
+
+def _f(name, *args):
+    return sp.Function(name, real=True)(*args)
+
+
+def test_a_labelled_name_applied_to_names_is_a_function_of_them():
+    x, y, theta = (sp.Symbol(s, real=True) for s in ("x", "y", "theta"))
+    assert read(r"q_\theta(y|x)") == read(r"q_\theta(y \mid x)") == _f("q_theta", y, x)
+    assert read(r"q_{\theta}(x_i)") == _f("q_theta", read("x_i"))
+    assert read(r"\log q_\theta(x_i)") == sp.log(_f("q_theta", read("x_i")))
+    assert read(r"p_\theta(x)") == _f("p_theta", x)
+    assert read(r"P(x_i \mid \theta)") == _f("P", read("x_i"), theta)
+
+
+def test_the_lecture_forms_are_kept():
+    assert read(r"p_{\theta}(Y = 1 | x_i)") == 1 - read(r"p_{\theta}(Y = 0 | x_i)")
+    assert read(r"p(x_i)") == P[sp.Symbol("i", integer=True, positive=True)]
+    # a labelled name times an expression stays a product
+    assert read(r"w_0 (1 - x)") == read(r"w_0 \cdot (1 - x)")
+
+
+def test_log_of_a_product_of_model_probabilities(tmp_path):
+    # the undefined q_theta leaves both unproven today; neither may be refuted or verified
+    # the wrong way round
+    found = _statuses(tmp_path, [
+        r"\log \prod_{i=1}^{N} q_\theta(x_i) = \sum_{i=1}^{N} \log q_\theta(x_i)",
+        r"\log \prod_{i=1}^{N} q_\theta(x_i) = \prod_{i=1}^{N} \log q_\theta(x_i)",
+    ])
+    assert found[0] != "refuted" and found[1] != "verified"

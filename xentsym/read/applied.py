@@ -72,8 +72,7 @@ class AppliedMixin:
             parts[0][2].text in ("0", "1")
         idx = self._outcome(parts[1], ctx) if ok else False
         if not ok or not idx:
-            raise Fail(r"read p_{\theta}(Y = 1 | x_i) (the model probability of sample i)",
-                       group.start)
+            return None  # p_\theta(x), p_\theta(y | x): a function of its arguments
         value = self.names.model_probability[idx[0]]
         return value if parts[0][2].text == "1" else 1 - value
 

@@ -115,6 +115,9 @@ class IdentifiersMixin:
                 value = self.generic_function(name, group, ctx)
             if value is None and label is None and self._applied(head, name, group):
                 value = self.generic_function(name, group, ctx)
+            if value is None and label is not None and group.kind == "paren" and \
+                    self._applied(head, name, group):  # q_\theta(x_i), q_\theta(y | x)
+                value = self.generic_function(f"{name}_{label}", group, ctx)
             if value is not None:
                 return value, k + 1
         return self._resolve(name, label, indices, ctx, start), k
