@@ -148,3 +148,22 @@ $$\sqrt{x^2} = x$$
 $$\sqrt{x^2} = -x \quad (x > 0)$$
 """)
     assert [s for s, _ in got] == ["verified", "refuted", "refuted"], got
+
+
+def test_a_name_the_display_defines_after_its_use_is_used(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\sum_{i=1}^{N} \left[x_i \log\theta + (1 - x_i)\log(1-\theta)\right] = m \log \theta + (N - m)\log(1-\theta) \qquad \text{where } m = \sum_{i=1}^{N} x_i$$
+""")
+    assert got[0][0] == "verified", got
+
+
+def test_declared_names_on_one_side_are_variables_and_strict_proofs_count(tmp_path):
+    got = statuses(tmp_path, r"""
+<!-- xentsym: p, q: distributions over K -->
+$$\sum_{k=1}^{K} p_k \log p_k \ge \sum_{k=1}^{K} p_k \log q_k$$
+
+$$\sum_{k=1}^{K} p_k \log p_k \le \sum_{k=1}^{K} p_k \log q_k$$
+
+$$\frac{1}{2}\log\frac{4}{3} > \frac{1}{8}$$
+""")
+    assert [s for s, _ in got] == ["verified", "refuted", "verified"], got

@@ -60,6 +60,8 @@ class _Checker(ClaimsMixin):
         self.report = DocReport(doc.path)
         self.hints = self._read_hints()
         self.given: tuple = ()  # specialisations in force for the current display
+        self.display_rows: list = []  # the current display's steps, with what was known
+        self.strict = False  # whether the last proof of an inequality was strict
 
     # ------------------------------------------------------------------ hints
 
@@ -161,17 +163,29 @@ class _Checker(ClaimsMixin):
                           st.rhs.text.strip(), "unparsed", relation=st.relation)
             self.report.steps.append(row)
             first = st.index == 1 and not getattr(chain, "continued", False)
-            saved = dict(self.table.declared)
-            try:
-                pairs, unused = self._condition(st)
-                self._step(st, row, derivative, first, self.given + pairs)
-                if unused is not None:
-                    self._without(row, unused)
-            except XentsymError as exc:
-                row.status, row.message = "unparsed", exc.message
-            finally:
-                self.table.declared = saved  # a row's condition holds for that row only
+            self._run(st, row, derivative, first)
+            self.display_rows.append((st, row, derivative, first, set(self.defs.known)))
 
+    def _run(self, st, row: DocStep, derivative: bool, first: bool) -> None:
+        saved = dict(self.table.declared)
+        try:
+            pairs, unused = self._condition(st)
+            self._step(st, row, derivative, first, self.given + pairs)
+            if unused is not None:
+                self._without(row, unused)
+        except XentsymError as exc:
+            row.status, row.message = "unparsed", exc.message
+        finally:
+            self.table.declared = saved  # a row's condition holds for that row only
+
+    def end_display(self) -> None:
+        """``a = m \\log\\theta \\qquad \\text{where } m = \\sum x_i``: a name the display defines
+        after the step that uses it. Such steps are checked again once the display is read."""
+        rows, self.display_rows = self.display_rows, []
+        for st, row, derivative, first, known in rows:
+            later = set(self.defs.known) - known
+            if later and row.status == "unproven" and "appears on the right only" in row.message:
+                self._run(st, row, derivative, first)
     @staticmethod
     def _without(row: DocStep, condition: str) -> None:
         """A step checked without the condition it is stated under: true everywhere is true
@@ -201,7 +215,7 @@ class _Checker(ClaimsMixin):
             return
         if st.relation in CHECKED_ORDER:
             res = self._rescued(lhs, rhs, AT_MOST, given, CHECKED_ORDER[st.relation])
-            if st.relation in "<>" and res[0] == "verified":
+            if st.relation in "<>" and res[0] == "verified" and not self.strict:
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
             return self._fill(row, res)
         if first and isinstance(lhs, (sp.Symbol, sp.Indexed)) and is_number(rhs) and \
@@ -326,6 +340,7 @@ def check_document(path: str, options: Options = Options(), progress=None) -> Do
                 done += 1
                 if progress is not None:
                     progress(done, total)
+            checker.end_display()
         checker.report.errors += [(p.line, p.column or 1, p.message)
                                   for p in docs.problems(doc)
                                   if (p.line, p.column, p.message) not in carried]

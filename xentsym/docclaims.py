@@ -98,6 +98,9 @@ class ClaimsMixin:
                                 f"{latex(blind.variables[0])}: it does not mention the variable, "
                                 f"so it depends on it only through what the text says; the "
                                 f"document must define it"), [], None
+        # A name the document declared (p, q: distributions over K) is a variable of the
+        # claim, not something left undefined.
+        new = [a for a in new if not self._declared(a)]
         # A bound by a number (L >= 0) has nothing on one side: nothing is left undefined.
         if new and not new_symbols and not (relation == AT_MOST and is_number(left)):
             name = _show(new[0], right)
@@ -125,6 +128,7 @@ class ClaimsMixin:
         said = said + [f"{latex(a)} = {latex(b)} (line {ln})" for a, b, ln in given]
         step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
         result = check_step(step, scope, self.options, self.worker)
+        self.strict = bool(getattr(result.symbolic, "strict", False))
         said += list(result.assumptions)
         dropped = self._left_only(left, right, ranges) if result.status == "refuted" else []
         unbounded = [d for d in dropped if d.name in ranges]
@@ -182,6 +186,11 @@ class ClaimsMixin:
         return sorted((s for s in gone if s.name in ranges or (
             not s.is_integer and self.table.meaning(s.name, False).source == "natural domain")),
             key=str)
+
+    def _declared(self, atom) -> bool:
+        """Whether a hint of the document declared this name (a family or a symbol)."""
+        name, family = (atom[1], True) if isinstance(atom, tuple) else (str(atom), False)
+        return self.table.meaning(name, family).source.startswith("declared")
 
     def _size(self, name) -> bool:
         """A size: K, n, N, or a name that bounds a sum in the document."""
