@@ -1,5 +1,5 @@
-"""Written-out sums and products, sums that leave one index out, hyperbolic functions, max/min
-over an index and the derivative operator \\partial_z: read, then checked end to end."""
+"""Written-out sums and products, sums that leave one index out, hyperbolic functions and the
+derivative operator \\partial_z: read, then checked end to end."""
 from __future__ import annotations
 
 import pytest
@@ -9,6 +9,7 @@ from xentsym.checkdoc import check_document
 from xentsym.errors import ParseError
 from xentsym.parse import parse
 from xentsym.read.lecture_preset import PLAIN_NAMES, index_symbol
+from xentsym.read.ranges import RangeSize
 from xentsym.verify import Options
 
 i = index_symbol("i")
@@ -92,3 +93,97 @@ $$\prod_{i=1}^{n} a_i = a_1 + a_2 + \cdots + a_n$$
 
 def test_written_out_sums_are_checked(tmp_path):
     assert_checked(statuses(tmp_path, WRITTEN), [5, 7, 11], [9, 13])
+
+
+# ----- sums that leave one index out --------------------------------------------------------
+k = index_symbol("k")
+j = index_symbol("j")
+N_k, N_j = RangeSize("N_k"), RangeSize("N_j")
+
+
+@pytest.mark.parametrize("src, want", [
+    (r"\sum_{k \neq i} y_k", sp.Sum(y[k], (k, 1, N_k)) - y[i]),
+    (r"\sum_{k \ne i} y_k", sp.Sum(y[k], (k, 1, N_k)) - y[i]),
+    (r"\sum_{j \neq k} a_j", sp.Sum(a[j], (j, 1, N_j)) - a[k]),
+    (r"\sum_{k=1, k\neq i}^{K} y_k", sp.Sum(y[k], (k, 1, K)) - y[i]),
+    (r"\sum_{k \neq i, k=1}^{K} y_k", sp.Sum(y[k], (k, 1, K)) - y[i]),
+    (r"\sum_{k=1,\, k \neq i}^{K} a_k b_i", sp.Sum(a[k] * b[i], (k, 1, K)) - a[i] * b[i]),
+])
+def test_a_sum_that_leaves_an_index_out_is_the_whole_sum_minus_that_term(src, want):
+    assert read(src) == want
+
+
+@pytest.mark.parametrize("src, why", [
+    (r"\sum_{k=1, j \neq i}^{K} y_k", "same index"),
+    (r"\prod_{k \neq i} y_k", r"only \\sum"),
+    (r"\sum_{k \neq} y_k", "index left out"),
+    (r"\sum_{k \neq i, k \neq j} y_k", "index left out"),
+])
+def test_a_left_out_index_that_is_not_one_index_is_a_located_error(src, why):
+    with pytest.raises(ParseError, match=why):
+        read(src)
+
+
+LEFT_OUT = r"""# One index left out
+
+$$\sum_{k=1}^{K} a_k = a_i + \sum_{k=1, k \neq i}^{K} a_k$$
+
+$$a_i + \sum_{k=1}^{K} a_k = \sum_{k=1, k \neq i}^{K} a_k$$
+
+$$\sum_{k} y_k \hat{y}_i = y_i \hat{y}_i + \hat{y}_i \sum_{k \neq i} y_k$$
+
+$$y_i + \sum_{k} y_k = \sum_{k \neq i} y_k$$
+"""
+
+
+def test_sums_that_leave_an_index_out_are_checked(tmp_path):
+    assert_checked(statuses(tmp_path, LEFT_OUT), [3, 7], [5, 9])
+
+
+# ----- hyperbolic functions, \partial_z ---------------------------
+z, u, theta = sp.symbols("z u theta", real=True)
+
+
+@pytest.mark.parametrize("src, want", [
+    (r"\tanh\frac{z}{2}", sp.tanh(z / 2)),
+    (r"\frac{1}{2}\left(1 + \tanh \frac{z}{2}\right)", (1 + sp.tanh(z / 2)) / 2),
+    (r"\tanh(u)", sp.tanh(u)),
+    (r"2 \sinh z \cosh u", 2 * sp.sinh(z) * sp.cosh(u)),
+    (r"\partial_z \log\left(1 + e^{z}\right)", sp.Derivative(sp.log(1 + sp.exp(z)), z)),
+    (r"\partial_{z_i} L", sp.Derivative(sp.Symbol("L", real=True), fam("z")[i])),
+    (r"\partial_\theta^2 f(\theta)", sp.Derivative(sp.Function("f", real=True)(theta),
+                                                   (theta, 2))),
+    (r"2 \partial_u u^{3}", 2 * sp.Derivative(u ** 3, u)),
+])
+def test_functions_and_operators(src, want):
+    assert read(src) == want
+
+
+@pytest.mark.parametrize("src, why", [
+    (r"\tanh^{2} z", "power"),  # (tanh z)^2 or, for ^{-1}, the inverse: not guessed
+    (r"\max_k z_k", "as values"),
+    (r"\max(a, b)", "as values"),  # the checks do not evaluate Max yet
+    (r"\partial^2 f", "variable of"),
+    (r"\partial_z", "nothing to differentiate"),
+])
+def test_what_these_do_not_read_is_a_located_error(src, why):
+    with pytest.raises(ParseError, match=why):
+        read(src)
+
+
+FUNCTIONS = r"""# Hyperbolic functions and \partial
+
+$$\frac{1}{1 + e^{-z}} = \frac{1}{2}\left(1 + \tanh \frac{z}{2}\right)$$
+
+$$\frac{1}{1 + e^{-z}} = \frac{1}{2}\left(1 - \tanh \frac{z}{2}\right)$$
+
+$$\cosh(u)^{2} - \sinh(u)^{2} = 1$$
+
+$$\partial_z \log\left(1 + e^{z}\right) = \frac{1}{1 + e^{-z}}$$
+
+$$\partial_z \log\left(1 + e^{z}\right) = \frac{1}{1 + e^{z}}$$
+"""
+
+
+def test_functions_and_partial_are_checked(tmp_path):
+    assert_checked(statuses(tmp_path, FUNCTIONS), [3, 7, 9], [5, 11])

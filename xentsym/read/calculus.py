@@ -6,7 +6,7 @@ import sympy as sp
 from .leibniz import is_single_name, numerator_name
 from .nodes import Ctx, arg_nodes, brace_children, derivative_sign, is_char, is_macro, starts_name
 from .tables import SPACING
-from .tokens import Fail, Tok
+from .tokens import Fail, Group, Tok
 
 MAX_DERIVATIVE_ORDER = 10  # highest total order of a derivative
 
@@ -73,6 +73,33 @@ class CalculusMixin:
                        r"\frac{d}{d x} \left(- x\right)", body[0].start)
         # the printer writes the variables of d^2/(dy dx) f in reverse order
         return sp.Derivative(self.term(body, ctx), *reversed(variables))
+
+    def partial_operator(self, nodes: list, k: int, ctx: Ctx) -> sp.Derivative:
+        r"""\partial_z f, \partial_{z_i} L, \partial_\theta^2 f: read as
+        \frac{\partial}{\partial z} f (the operand runs to the end of the term)."""
+        node = nodes[k]
+        var = order = None
+        j = k + 1
+        while j + 1 < len(nodes) and is_char(nodes[j], "_", "^"):
+            if nodes[j].text == "_" and var is None:
+                var = arg_nodes(nodes, j + 1, r"\partial_", node.start)
+            elif nodes[j].text == "^" and order is None:
+                order = nodes[j + 1]
+            else:
+                raise Fail(r"\partial takes one subscript and one order: \partial_z^2 f",
+                           nodes[j].start)
+            j += 2
+        if not var:
+            raise Fail(r"write the variable of \partial below it: \partial_z f", node.start)
+        at = node.start
+        num = [Tok("macro", r"\partial", at, node.end)]
+        den = [Tok("macro", r"\partial", at, node.end), *var]
+        if order is not None:
+            num += [Tok("char", "^", at, at), order]
+            den += [Tok("char", "^", at, at), order]
+        frac = [Tok("macro", r"\frac", at, node.end), Group("brace", num, at, at),
+                Group("brace", den, at, at)]
+        return self.derivative(frac + list(nodes[j:]), 0, ctx)
 
     def _leibniz_name(self, nodes: list, ctx: Ctx):
         """The one name of a numerator \\partial L (None when there is none, False when the

@@ -1,7 +1,8 @@
 r"""Expectations over a finite distribution, read as the weighted sum they abbreviate.
 
-``\mathbb{E}_{x \sim p}[f(x)]`` means ``\sum_{x} p(x) f(x)``, and it is read exactly as the reader
-reads that sum (same range, same entries ``p(x)``), so the two spellings compare equal. Heads:
+``\mathbb{E}_{x \sim p}[f(x)]`` means ``\sum_{x} p(x) f(x)``, and it is read exactly as the
+reader reads that sum (same range, same entries ``p(x)``), so the two spellings compare equal.
+Heads:
 ``\mathbb{E}``, ``\operatorname{\mathbb{E}}``, ``\mathop{\mathbb{E}}``; a bare ``E``,
 ``\mathrm{E}`` or ``\operatorname{E}`` only with a ``\sim`` subscript (elsewhere it is a name or
 a function). Subscripts:
@@ -13,8 +14,8 @@ a function). Subscripts:
   (``\mathbb{E}[-\log p(X)]``); ``q(X)`` alone does not say the law of X, so it is refused;
 * ``X \sim \mathrm{Bern}(\theta)``: ``\theta f(1) + (1 - \theta) f(0)``.
 
-The body is the bracket after the head: ``[...]``, ``\left[...\right]``, ``\big[...\big]``, ``(...)``.
-Any other law (``(x, y) \sim D``, a density) is refused with a located message.
+The body is the bracket after the head: ``[...]``, ``\left[...\right]``, ``\big[...\big]``,
+``(...)``. Any other law (``(x, y) \sim D``, a density) is refused with a located message.
 """
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from .lecture_preset import index_symbol
 from .nodes import (Ctx, arg_nodes, is_char, is_letter, is_macro, is_paren, relation_of, split_top,
                     start_of, starts_name)
 from .ranges import range_size, subscript_index
-from .tables import ACCENTS, CASE_WORDS, OTHERWISE_WORDS, RELATION_CLASSES, SPACING
-from .tokens import Env, Fail, Tok
+from .tables import ACCENTS, CASE_WORDS, FUNCTION_MACROS, OTHERWISE_WORDS, RELATION_CLASSES, SPACING
+from .tokens import Env, Fail, Group, Tok
 
 
 class OperatorsMixin(ExpectationsMixin, EllipsisMixin):
@@ -58,7 +58,7 @@ class OperatorsMixin(ExpectationsMixin, EllipsisMixin):
             node = nodes[end]
             if is_char(node, "*", "/") or is_macro(node, r"\cdot", r"\times"):
                 break
-            if end > j and is_macro(node, r"\log", r"\ln", r"\exp"):
+            if end > j and is_macro(node, r"\log", r"\ln", *FUNCTION_MACROS):
                 break
             end += self._unit(nodes, end, False)[0]
         if all(is_macro(t, *SPACING) for t in nodes[j:end]):
@@ -81,6 +81,8 @@ class OperatorsMixin(ExpectationsMixin, EllipsisMixin):
                 j += 2
             else:
                 break
+        if sub is not None and any(is_macro(t, r"\neq", r"\ne") for t in sub):
+            return self._sum_except(nodes, k, j, sub, sup, ctx)
         whole = subscript_index(sub, is_letter, lambda t: is_macro(t, r"\in"),
                                 lambda t: starts_name(t) and not is_macro(t, *ACCENTS)) \
             if sub is not None and sup is None else None
@@ -109,6 +111,35 @@ class OperatorsMixin(ExpectationsMixin, EllipsisMixin):
         value = self.expression(body, ctx.binding(letter), body[0].start)
         var = index_symbol(letter)
         return cls(value, (var, lo, hi))
+
+    def _sum_except(self, nodes: list, k: int, j: int, sub: list, sup, ctx: Ctx) -> sp.Expr:
+        r"""\sum_{k \neq i} f_k, \sum_{k=1, k \neq i}^{K} f_k: the sum over the whole range
+        (as \sum_k or \sum_{k=1}^{K} reads it) minus the term at k = i."""
+        node = nodes[k]
+        if node.text != r"\sum":
+            raise Fail(r"only \sum leaves an index out (\sum_{k \neq i})", node.start)
+        parts, _ = split_top(sub, lambda ns, q: 1 if is_char(ns[q], ",") else 0)
+        parts = [[t for t in part if not is_macro(t, *SPACING)] for part in parts]
+        rest = [part for part in parts if not any(is_macro(t, r"\neq", r"\ne") for t in part)]
+        left_out = [part for part in parts if part not in rest]
+        if len(left_out) != 1 or len(rest) > 1 or len(left_out[0]) < 3 or not (
+                is_letter(left_out[0][0]) and is_macro(left_out[0][1], r"\neq", r"\ne")):
+            raise Fail(r"write the index left out as \sum_{k \neq i} or "
+                       r"\sum_{k=1, k \neq i}^{K}", start_of(sub, node.start))
+        letter = left_out[0][0].text
+        if rest and not (rest[0] and is_letter(rest[0][0], letter)):
+            raise Fail(f"the bound and the index left out must name the same index {letter}",
+                       start_of(rest[0], node.start))
+        # the whole sum, read as the reader reads \sum_{k} or \sum_{k=1}^{K}
+        bound = rest[0] if rest else [left_out[0][0]]
+        whole = [node, Tok("char", "_", node.start, node.start),
+                 Group("brace", bound, node.start, node.start)]
+        if sup is not None:
+            whole += [Tok("char", "^", node.start, node.start),
+                      Group("brace", sup, node.start, node.start)]
+        full = self.big_operator(whole + list(nodes[j:]), 0, ctx)
+        out = self.expression(left_out[0][2:], ctx, left_out[0][1].end)
+        return full - full.function.subs(index_symbol(letter), out)
 
     def environment(self, env: Env, ctx: Ctx) -> sp.Expr:
         if env.name != "cases":

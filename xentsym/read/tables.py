@@ -8,6 +8,8 @@ GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta va
     kappa lambda mu nu xi rho varrho sigma tau upsilon phi varphi chi psi omega Gamma Delta
     Theta Lambda Xi Sigma Upsilon Phi Psi Omega ell""".split())
 CONSTANT_MACROS: dict[str, sp.Expr] = {r"\pi": sp.pi, r"\infty": sp.oo}
+# Functions written as a macro before their argument (\exp x, \tanh(z)).
+FUNCTION_MACROS = {r"\exp": sp.exp, r"\tanh": sp.tanh, r"\sinh": sp.sinh, r"\cosh": sp.cosh}
 FRACTION_MACROS = frozenset({r"\frac", r"\dfrac", r"\tfrac"})
 BINOMIAL_MACROS = frozenset({r"\binom", r"\dbinom", r"\tbinom"})
 ACCENTS = {r"\hat": "hat", r"\widehat": "hat", r"\bar": "bar", r"\overline": "bar",
@@ -30,6 +32,8 @@ CASE_WORDS = frozenset({"if", "for", "when", "where"})
 OTHERWISE_WORDS = frozenset({"otherwise", "else", "elsewhere"})
 _ELLIPSIS = (r"an ellipsis is read only in a sum or product of one written pattern: "
              r"a_1 + a_2 + \cdots + a_n, y_1 y_2 \cdots y_N")
+_EXTREMUM = (r"\max and \min as values (\max_k z_k, \max(a, b)) are not read; only the "
+             r"optimisers \arg\max_{...} / \arg\min_{...} are")
 # Notation that is refused, with the reason given to the user.
 REJECTED: dict[str, str] = {
     r"\approx": r"approximate equality (\approx) cannot be checked",
@@ -68,6 +72,5 @@ REJECTED: dict[str, str] = {
     r"\textbf": "bold text is not supported", r"\mathsf": r"\mathsf is not supported",
     r"\%": "percent signs are not supported", r"\$": "dollar signs are not supported",
     r"\#": "'#' is not supported", r"\&": "'&' is not supported", r"\_": "'\\_' is not supported",
-    r"\max": r"\max/\min values are not supported; only \arg\max_{...} / \arg\min_{...}",
-    r"\min": r"\max/\min values are not supported; only \arg\max_{...} / \arg\min_{...}",
+    r"\max": _EXTREMUM, r"\min": _EXTREMUM,
 }

@@ -11,8 +11,8 @@ from .ellipsis import ELLIPSES, is_ellipsis, is_written_product
 from .nodes import (Ctx, arg_nodes, binds, is_char, is_derivative, is_letter, is_macro, is_operator,
                     is_paren, mentions, relation_of, start_of, starts_name, subscript_head)
 from .quantities import blackboard_name
-from .tables import (ACCENTS, BINOMIAL_MACROS, CONSTANT_MACROS, FRACTION_MACROS, GREEK, NAME_MACROS,
-                     REJECTED, RELATIONS, SPACING)
+from .tables import (ACCENTS, BINOMIAL_MACROS, CONSTANT_MACROS, FRACTION_MACROS, FUNCTION_MACROS,
+                     GREEK, NAME_MACROS, REJECTED, RELATIONS, SPACING)
 from .tokens import Env, Fail, Group, Tok
 
 
@@ -120,7 +120,7 @@ class TermsMixin:
             while j + 1 < n and is_char(nodes[j], "^", "_"):
                 j += 2
             return j - k, True
-        if is_macro(node, r"\exp"):
+        if is_macro(node, *FUNCTION_MACROS):
             return 1, True
         if is_macro(node, *FRACTION_MACROS):
             # a derivative operator still needs its operand
@@ -263,15 +263,22 @@ class TermsMixin:
                 k = j + 1
             elif m in (r"\log", r"\ln"):
                 k = self._log(nodes, k, ctx, parts, hold)
-            elif m == r"\exp":
+            elif m in FUNCTION_MACROS:  # \exp, \tanh, ...
+                fn = FUNCTION_MACROS[m]
+                if k + 1 < n and is_char(nodes[k + 1], "^", "_"):
+                    raise Fail(rf"write a power of {m} as ({m} x)^{{2}} ({m}^{{-1}} would be "
+                               "its inverse)", node.start)
                 if k + 1 < n and is_paren(nodes[k + 1]):
                     g = nodes[k + 1]
-                    hold(sp.exp(self.expression(g.children, ctx, g.start)), node.start)
+                    hold(fn(self.expression(g.children, ctx, g.start)), node.start)
                     k += 2
                 else:
                     end = self._operand_end(nodes, k + 1, node)
-                    hold(sp.exp(self.term(nodes[k + 1:end], ctx)), node.start)
+                    hold(fn(self.term(nodes[k + 1:end], ctx)), node.start)
                     k = end
+            elif m == r"\partial" and k + 1 < n and is_char(nodes[k + 1], "_", "^"):
+                hold(self.partial_operator(nodes, k, ctx), node.start)
+                k = n  # the operand runs to the end of the term, as after \frac{d}{dx}
             elif m in (r"\sum", r"\prod"):
                 hold(self.big_operator(nodes, k, ctx), node.start)
                 k = n  # the body runs to the end of the term
