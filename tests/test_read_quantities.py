@@ -99,3 +99,12 @@ def test_log_of_a_product_of_model_probabilities(tmp_path):
         r"\log \prod_{i=1}^{N} q_\theta(x_i) = \prod_{i=1}^{N} \log q_\theta(x_i)",
     ])
     assert found[0] != "refuted" and found[1] != "verified"
+
+
+def test_sigmoid_spelled_out(tmp_path):
+    z = sp.Symbol("z", real=True)
+    assert read(r"\operatorname{sigmoid}(z)") == read(r"\mathrm{sigmoid}(z)") == read(r"\sigma(z)")
+    assert float(read(r"\mathrm{sigmoid}(z)").rewrite(sp.log).subs(z, 0)) == 0.5
+    assert _statuses(tmp_path, [r"\operatorname{sigmoid}(z) = \frac{1}{1 + e^{-z}}",
+                                r"\operatorname{sigmoid}(z) = \frac{1}{1 + e^{z}}"]) == \
+        ["verified", "refuted"]

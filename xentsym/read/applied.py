@@ -204,6 +204,7 @@ APPLICATIONS: dict[tuple, Callable] = {
     ("Q", None): AppliedMixin.apply_bound_outcome,
     ("I", None): AppliedMixin.apply_information,
     ("sigma", None): AppliedMixin.apply_sigmoid,
+    ("sigmoid", None): AppliedMixin.apply_sigmoid,  # \operatorname{sigmoid}, \mathrm{sigmoid}
     # H, D_{KL}, \mathrm{KL}, \mathrm{CE} ...: the table of xentsym.read.quantities
     **{key: (lambda self, name, group, ctx, key=key:
              self.apply_quantity(key[0], key[1], group, ctx)) for key in SPELLINGS},
