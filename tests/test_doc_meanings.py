@@ -167,3 +167,12 @@ $$\sum_{k=1}^{K} p_k \log p_k \le \sum_{k=1}^{K} p_k \log q_k$$
 $$\frac{1}{2}\log\frac{4}{3} > \frac{1}{8}$$
 """)
     assert [s for s, _ in got] == ["verified", "refuted", "verified"], got
+
+
+def test_the_log_of_a_positive_objective_keeps_its_maximisers(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\arg\max_\theta \prod_{i=1}^{N} P(x_i \mid \theta) = \arg\max_\theta \sum_{i=1}^{N} \log P(x_i \mid \theta)$$
+
+$$\arg\max_\theta \prod_{i=1}^{N} P(x_i \mid \theta) = \arg\min_\theta \sum_{i=1}^{N} \log P(x_i \mid \theta)$$
+""")
+    assert [s for s, _ in got] == ["verified", "refuted"], got

@@ -77,7 +77,25 @@ def _depends(term: sp.Expr, wrt: set) -> bool:
 
 def prove_ranking(before: sp.Expr, after: sp.Expr, order: int, wrt, scope: Scope,
                   given=()) -> SymbolicResult:
-    """Prove after = c*before + d with d free of the parameters and sign(c) = order."""
+    """Prove after = c*before + d with d free of the parameters and sign(c) = order; failing
+    that, the same with the log of a positive side (log is increasing: arg max of a product
+    of probabilities is the arg max of the sum of their logs)."""
+    found = _affine_ranking(before, after, order, wrt, scope, given)
+    if found.status != "unknown":
+        return found
+    for a, b, side in ((sp.log(before), after, before), (before, sp.log(after), after)):
+        if cond.sign_of(side, scope) != 1:
+            continue
+        again = _affine_ranking(a, b, order, wrt, scope, given)
+        if again.status == "proved":
+            return SymbolicResult("proved", f"{again.certificate}, through the log of "
+                                  f"{sp.sstr(side)} > 0 (log is increasing)",
+                                  again.conditions + (cond.SideCondition(side, "> 0", True),))
+    return found
+
+
+def _affine_ranking(before, after, order: int, wrt, scope: Scope, given=()) -> SymbolicResult:
+    """after = c*before + d with d free of the parameters and sign(c) = order."""
     wrt = set(wrt)
     fixed = _fixed_sizes(given)
     with cond.recording() as used:
