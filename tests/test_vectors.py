@@ -100,3 +100,21 @@ def test_vector_steps_are_checked(tmp_path):
 ])
 def test_a_macro_argument_without_braces_is_one_token(braced, bare):
     assert parse(bare, plain=True) == parse(braced, plain=True)
+
+
+def test_an_undefined_function_of_a_vector_takes_the_whole_vector():
+    e = parse(r"P(y \mid \mathbf{x}; \boldsymbol\theta)", plain=True)
+    assert str(e) == "P(y, x, theta)"
+    # a known function applies entry by entry
+    assert str(parse(r"\sigma(\mathbf{z})", plain=True)) == "Sigmoid(z[j])"
+
+
+def test_a_function_of_a_vector_can_be_defined_and_used(tmp_path):
+    path = tmp_path / "h.md"
+    path.write_text(r"""
+$$h(\mathbf{x}) = \sigma(\mathbf{w}^\top \mathbf{x})$$
+
+$$\log h(\mathbf{x}) = \log(1 + e^{-\mathbf{w}^\top\mathbf{x}})$$
+""", encoding="utf-8")
+    got = [s.status for s in check_document(str(path), Options(samples=300)).steps]
+    assert got == ["defined", "refuted"], got

@@ -41,7 +41,7 @@ def is_name(e) -> bool:
         return all(isinstance(i, sp.Symbol) and i.is_integer for i in e.indices) and \
             len(set(e.indices)) == len(e.indices)
     return isinstance(e, AppliedUndef) and all(
-        isinstance(a, (sp.Symbol, sp.Indexed)) for a in e.args)
+        isinstance(a, (sp.Symbol, sp.Indexed, sp.IndexedBase)) for a in e.args)
 
 
 def name_key(lhs) -> str:

@@ -197,7 +197,9 @@ class DocTable:
         symbols = sorted({s for e in exprs for s in scalar_symbols(e)},
                          key=sp.default_sort_key)
         for s in symbols:
-            if s.is_integer:
+            if isinstance(s, RangeSize):
+                m = Meaning(D.SIZE, "the length of a range the text does not bound")
+            elif s.is_integer:
                 m = self.meaning(s.name, False)
                 if m.source == "natural domain":
                     m = Meaning(_index_domain(), "an index: a positive integer")

@@ -29,6 +29,7 @@ Sum(x[k]**2, (k, 1, N_k))
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from ..functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
                          KLDivergence)
@@ -98,6 +99,10 @@ def contract(expr) -> sp.Expr:
         return expr
     if isinstance(expr, sp.Indexed):
         return expr
+    if isinstance(expr, AppliedUndef):
+        # P(y | \mathbf{x}; \theta): a function of the whole vector, not of one entry.
+        return expr.func(*(a.base if isinstance(a, sp.Indexed) and a.indices[-1] == AXIS
+                           and len(a.indices) == 1 else contract(a) for a in expr.args))
     if isinstance(expr, _OF_DISTRIBUTIONS):
         # H(y, y-hat) of two vectors is a sum over their entries, not one per entry.
         name = {KLDivergence: "D_KL", InformationContent: "I"}.get(type(expr), "H")
