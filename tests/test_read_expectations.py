@@ -52,7 +52,8 @@ def test_an_expectation_under_a_bernoulli_law():
     (r"\mathbb{E}_{x\sim D}[f(x)]", "finite distribution p, q, P or Q"),
     (r"\mathbb{E}[-\log q(X)]", "names the law of its random variable"),  # X ~ ? unknown
     (r"\mathbb{E}[X]", "names the law of its random variable"),
-    (r"\mathbb{E}_p[f(x) g(y)]", "cannot tell the variable"),
+    (r"\mathbb{E}_p[\log p(x) + \log p(y)]", "cannot tell the variable"),
+    (r"\mathbb{E}_p[f(c)]", "cannot tell the variable"),  # f(c) may be a constant
     (r"\mathbb{E}_p \log p(x)", "in brackets"),
     (r"\mathbb{E}_{x \sim p}\big[\mathbb{1}[x = k]\big]", "indicators"),
     (r"\mathbb{E}_{X \sim p}[f(X) + x]", "also uses x"),

@@ -53,6 +53,8 @@ def assert_checked(steps, true_lines, false_lines):
     (r"-a_1 - a_2 - \cdots - a_n", -sp.Sum(a[i], (i, 1, n))),
     (r"a_0 + a_1 + \cdots + a_{n-1}", sp.Sum(a[i], (i, 0, n - 1))),
     (r"a_{1,1} + a_{2,2} + \cdots + a_{n,n}", sp.Sum(a[i, i], (i, 1, n))),
+    (r"1 + x + x^2 + \cdots + x^n", 1 + sp.Symbol("x", real=True)
+     + sp.Sum(sp.Symbol("x", real=True) ** i, (i, 2, n))),
     (r"y_1 y_2 \cdots y_N", sp.Product(y[i], (i, 1, N))),
     (r"\hat{y}_1 \hat{y}_2 \cdots \hat{y}_K", sp.Product(yhat[i], (i, 1, K))),
 ])
@@ -65,6 +67,8 @@ def test_a_written_out_sum_is_the_sum_it_spells(src, want):
     (r"a_1 + a_3 + \cdots + a_n", "count up by one"),
     (r"a_2 + a_4 + \cdots + a_{2n}", "count up by one"),
     (r"a_1 b_2 + a_2 b_3 + \cdots + a_n b_n", "do not follow one pattern"),
+    (r"a_1 x^2 + a_2 x^2 + \cdots + a_n x^n", "do not follow one pattern"),
+    (r"a + a + \cdots + a", "do not follow one pattern"),
     (r"a_1 + \cdots", "the last term after it"),
     (r"\cdots + a_n", "written terms before it"),
     (r"a_1 + a_2 - \cdots - a_n", "one sign"),

@@ -139,10 +139,13 @@ class EllipsisMixin:
                        f"(the same {what} with the index 1, 2, ..., n) {_PATTERN}", at)
         paths, top, bound = found
         first = e - 1
-        while first > 0:  # the written terms of the pattern just before the ellipsis
+        while first > 0 and _diff(items[first - 1], last, (), []):
+            # a term of the same shape just before belongs to the run: it must fit it
             more = _pattern(items[first - 1], last)
             if more is None or more[0] != paths:
-                break
+                raise Fail(f"the {what}s before and after the ellipsis do not follow one "
+                           f"pattern (the same {what} with the index 1, 2, ..., n) {_PATTERN}",
+                           at)
             if more[1] != top - (e - first):  # a_1 + a_3 + \cdots: no guessing the step
                 raise Fail(f"the written {what}s before the ellipsis must count up by one "
                            f"(1, 2, ..., n) {_PATTERN}", at)

@@ -8,8 +8,8 @@ Heads:
 a function). Subscripts:
 
 * ``x \sim p``, ``x \sim p(x)``, ``X \sim P``, ``x \sim q_\theta``: the variable and the law;
-* ``p``: the law alone; the variable is the argument of ``p(...)`` in the body (or of the one
-  function applied to a single letter there, ``\mathbb{E}_p[f(x)]``);
+* ``p``: the law alone; the variable is the argument of ``p(...)`` in the body, or else the
+  outcome letter x (``\mathbb{E}_p[f(x)]``);
 * none: the body must name the law of its random variable through ``p(X)``
   (``\mathbb{E}[-\log p(X)]``); ``q(X)`` alone does not say the law of X, so it is refused;
 * ``X \sim \mathrm{Bern}(\theta)``: ``\theta f(1) + (1 - \theta) f(0)``.
@@ -143,8 +143,8 @@ class ExpectationsMixin:
                            if sub else at)
             name = sub[0].text
             args = {a for f, a in _applications(body.children) if f == name}
-            if not args:  # \mathbb{E}_p[f(x)]: the one letter functions are taken at
-                args = {a for _, a in _applications(body.children)}
+            if not args and _mentions(body.children, "x"):  # \mathbb{E}_p[f(x)]: the outcome x
+                args = {"x"}  # (f(c) of another letter may be a constant: never guessed)
             if len(args) != 1:
                 raise Fail(rf"cannot tell the variable of this expectation over {name}: write "
                            rf"\mathbb{{E}}_{{x \sim {name}}}[...]", sub[0].start)
