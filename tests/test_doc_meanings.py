@@ -176,3 +176,12 @@ $$\arg\max_\theta \prod_{i=1}^{N} P(x_i \mid \theta) = \arg\max_\theta \sum_{i=1
 $$\arg\max_\theta \prod_{i=1}^{N} P(x_i \mid \theta) = \arg\min_\theta \sum_{i=1}^{N} \log P(x_i \mid \theta)$$
 """)
     assert [s for s, _ in got] == ["verified", "refuted"], got
+
+
+def test_the_kronecker_delta(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\sum_{j=1}^{K} \delta_{ij} z_j = z_i$$
+
+$$\sum_{j=1}^{K} \delta_{ij} z_j = 2 z_i$$
+""")
+    assert [s for s, _ in got] == ["verified", "refuted"], got

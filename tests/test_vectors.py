@@ -118,3 +118,13 @@ $$\log h(\mathbf{x}) = \log(1 + e^{-\mathbf{w}^\top\mathbf{x}})$$
 """, encoding="utf-8")
     got = [s.status for s in check_document(str(path), Options(samples=300)).steps]
     assert got == ["defined", "refuted"], got
+
+
+def test_bars_in_pairs_are_norms_and_a_lone_bar_separates():
+    e = parse(r"\|\mathbf{w} - \mathbf{v}\|^2", plain=True)
+    assert isinstance(e, sp.Sum) and "(-v[k] + w[k])**2" in str(e)
+    assert str(parse(r"D_{KL}(p \| q)", plain=True)) == "KLDivergence(p, q)"
+
+
+def test_a_sample_superscript_and_an_entry_subscript_together():
+    assert str(parse(r"x^{(i)}_j", plain=True)) == "x[i, j]"

@@ -231,7 +231,8 @@ class _Checker(ClaimsMixin):
                 row.status = "defined"
                 self.defs.learn(lhs, rhs, key, st.line)
                 return
-            if atoms_of(rhs) - atoms_of(known.body):
+            # Other variables, once what the document defined is written out (t_i := ...).
+            if atoms_of(self.defs.resolve(rhs)) - atoms_of(self.defs.resolve(known.body)):
                 row.status = "defined"
                 row.message = f"{row.lhs} is defined again (line {known.line} defined it " \
                               f"with other variables)"

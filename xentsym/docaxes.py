@@ -94,4 +94,25 @@ def unify_ranges(exprs: list) -> tuple[list, list]:
     return [e.xreplace(swap) for e in exprs], done
 
 
-__all__ = ["unify_ranges"]
+def collapse_deltas(exprs: list) -> list:
+    """Sums of Kronecker deltas done: ``\sum_{j=1}^{K} \delta_{ij} z_j`` is ``z_i`` when
+    ``i`` indexes an axis the step sums from 1 to ``K`` (it is one of those entries)."""
+    if not any(e.has(sp.KroneckerDelta) for e in exprs):
+        return exprs
+    facts = []
+    for var, lo, hi, body in _limits(exprs):
+        if lo != 1 or not isinstance(hi, sp.Symbol):
+            continue
+        for d in (d for e in exprs for d in e.atoms(sp.KroneckerDelta)):
+            for idx in d.args:
+                if idx != var and isinstance(idx, sp.Symbol) and idx.is_integer and \
+                        var in d.args:
+                    facts.append(sp.Q.ge(idx, 1) & sp.Q.le(idx, hi))
+    out = [e.replace(lambda s: isinstance(s, sp.Sum) and s.has(sp.KroneckerDelta),
+                     lambda s: s.doit()) for e in exprs]
+    if facts:
+        out = [sp.refine(e, sp.And(*facts)) if e.has(sp.Piecewise) else e for e in out]
+    return out
+
+
+__all__ = ["collapse_deltas", "unify_ranges"]

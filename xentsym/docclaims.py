@@ -16,7 +16,7 @@ from sympy.core.function import AppliedUndef
 
 from . import conditions as cond
 from .derivation import Step
-from .docaxes import unify_ranges
+from .docaxes import collapse_deltas, unify_ranges
 from .domains import NATURAL, SIZE
 from .doctable import scalar_symbols
 from .functions import unfold_all
@@ -79,6 +79,7 @@ class ClaimsMixin:
         left, right, arbitrary = abstract_calls(left, right)
         # An unbounded sum runs over the axis it indexes (\sum_j w_j x_j with \sum_{k=1}^d).
         (left, right), joined = unify_ranges([self.table.ranges(left), self.table.ranges(right)])
+        left, right = collapse_deltas([left, right])
         # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
         # over the sizes the document declared.
         outcomes = None

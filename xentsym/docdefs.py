@@ -1,18 +1,21 @@
 """The names a document defines (``L``, ``J(w)``, ``P(Y | beta)``) and how later steps use them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .doctable import DocTable
+from .read.lecture_preset import index_symbol
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
                         KLDivergence, Sigmoid)
 from .parse import Objective
 
 INFORMATION = (Entropy, CrossEntropy, KLDivergence, InformationContent, BinaryCrossEntropy)
-MAX_NESTING = 8  # definitions that use earlier ones are written out this deep, never forever
+MAX_NESTING = 8
+_DELTA = re.compile(r"delta_([a-z])([a-z])")  # definitions that use earlier ones are written out this deep, never forever
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class Definitions:
             if sym in e.free_symbols:
                 e = e.xreplace({sym: body})
         e = self._entries(e)
+        if not any(fam == "delta" for fam in self.families):
+            e = _kronecker(e)
         if self.unit != 1:
             e = e.replace(lambda q: isinstance(q, INFORMATION), lambda q: self.unit * q)
         return e
@@ -164,6 +169,19 @@ class Definitions:
                 break
             expr = new
         return expr
+
+
+def _kronecker(e):
+    """``\delta_{ij}``, ``\delta_{i,j}``: the Kronecker delta of two indices (the reader
+    reads ``\delta_{ij}`` as the name delta_ij)."""
+    e = e.replace(lambda ix: isinstance(ix, sp.Indexed) and str(ix.base.label) == "delta"
+                  and len(ix.indices) == 2, lambda ix: sp.KroneckerDelta(*ix.indices))
+    swap = {}
+    for s in e.free_symbols:
+        m = _DELTA.fullmatch(getattr(s, "name", ""))
+        if m is not None:
+            swap[s] = sp.KroneckerDelta(*(index_symbol(c) for c in m.groups()))
+    return e.xreplace(swap) if swap else e
 
 
 def _key(e) -> tuple:

@@ -94,9 +94,11 @@ class IdentifiersMixin:
             else:
                 indices = tuple(self._index_value(item, ctx) for item in items)
         if sup_index is not None:
-            if indices is not None:
-                raise Fail("both a subscript index and a ^{(i)} index", start)
-            indices = tuple(self._index_value(item, ctx) for item in sup_index)
+            # y^{(n)}_k: the sample first, then the entry (x^{(i)}_j is x_{i,j})
+            if label is not None:
+                raise Fail("both a subscript label and a ^{(i)} index", start)
+            indices = tuple(self._index_value(item, ctx) for item in sup_index) + (
+                indices or ())
         if bold:
             if label is not None:
                 raise Fail(f"a bold name takes an index (a sample i), not the label {label}",

@@ -232,4 +232,26 @@ def build_tree(toks: list[Tok]) -> list:
         kind, opener_tok, _, _, name = stack[-1]
         what = f"\\begin{{{name}}}" if kind == "env" else f"'{opener_tok.text}'"
         raise Fail(f"unbalanced {what}: never closed", opener_tok.start)
-    return root
+    return _pair_norms(root)
+
+
+_BAR_MACROS = (r"\|", r"\Vert")
+
+
+def _pair_norms(nodes: list) -> list:
+    """``\|a - b\|^2 = \|a\|^2 + ...``: bars that come in pairs at one level are norms, so
+    the signs inside one do not split the terms around it. A lone bar stays a separator
+    (``D(p \| q)``)."""
+    for node in nodes:
+        if isinstance(node, (Group, Env)):
+            node.children = _pair_norms(node.children)
+    bars = [k for k, n in enumerate(nodes)
+            if isinstance(n, Tok) and n.kind == "macro" and n.text in _BAR_MACROS]
+    if len(bars) < 2 or len(bars) % 2:
+        return nodes
+    out, last = [], 0
+    for a, b in zip(bars[::2], bars[1::2]):
+        out += nodes[last:a]
+        out.append(Group("norm", nodes[a + 1:b], nodes[a].start, nodes[b].end))
+        last = b + 1
+    return out + nodes[last:]
