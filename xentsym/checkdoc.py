@@ -72,7 +72,11 @@ class _Checker(ClaimsMixin):
             try:
                 item = read_hint(h.text, file=self.doc.path, line=h.line, column=h.column)
             except XentsymError as exc:
-                self.report.errors.append((h.line, h.column, exc.message))
+                if not getattr(h, "prose", False):  # a sentence is no promise to be read
+                    self.report.errors.append((h.line, h.column, exc.message))
+                continue
+            if getattr(h, "prose", False) and not (isinstance(item, Defined) and
+                                                   is_name(item.lhs)):
                 continue
             placed.append(_Placed(starts[h.line - 1] + h.column - 1, h.line, item))
         return placed

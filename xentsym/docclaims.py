@@ -17,6 +17,7 @@ from sympy.core.function import AppliedUndef
 from . import conditions as cond
 from .derivation import Step
 from .docaxes import collapse_deltas, unify_ranges
+from .docdefs import INFORMATION
 from .domains import NATURAL, SIZE
 from .doctable import scalar_symbols
 from .functions import unfold_all
@@ -82,7 +83,11 @@ class ClaimsMixin:
         left, right = collapse_deltas([left, right])
         # Sizes count too (H(X) <= log k with k unrelated to X), once H & co. are written out
         # over the sizes the document declared.
-        outcomes = None
+        outcomes = self._defined_outcomes(left, right)
+        if outcomes is not None:
+            # D_KL(p || u), u_k := 1/K: written out over K, so u's entries take their values
+            with cond.using_scope(self.table.scope([left, right], outcomes)[0]):
+                left, right = (self.defs.unfold_defined(e) for e in (left, right))
         for _ in range(2):
             earlier, later = (right, left) if swap else (left, right)  # as written
             with cond.using_scope(self.table.scope([left, right], outcomes)[0]):
@@ -187,6 +192,17 @@ class ClaimsMixin:
         return sorted((s for s in gone if s.name in ranges or (
             not s.is_integer and self.table.meaning(s.name, False).source == "natural domain")),
             key=str)
+
+    def _defined_outcomes(self, left, right):
+        """The one size the bodies of the defined families that H or D_KL take mention
+        (u_k := 1/K: K outcomes), else None."""
+        sizes = set()
+        for q in (q for e in (left, right) for q in e.atoms(*INFORMATION)):
+            for a in q.args:
+                if isinstance(a, sp.IndexedBase) and str(a.label) in self.defs.families:
+                    body = self.defs.families[str(a.label)][1]
+                    sizes |= {s for s in body.free_symbols if self._size(s)}
+        return sizes.pop() if len(sizes) == 1 else None
 
     def _declared(self, atom) -> bool:
         """Whether a hint of the document declared this name (a family or a symbol)."""

@@ -10,7 +10,7 @@ from sympy.core.function import AppliedUndef
 from .doctable import DocTable
 from .read.lecture_preset import index_symbol
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
-                        KLDivergence, Sigmoid)
+                        KLDivergence, Sigmoid, unfold_all)
 from .parse import Objective
 
 INFORMATION = (Entropy, CrossEntropy, KLDivergence, InformationContent, BinaryCrossEntropy)
@@ -112,6 +112,14 @@ class Definitions:
         if self.unit != 1:
             e = e.replace(lambda q: isinstance(q, INFORMATION), lambda q: self.unit * q)
         return e
+
+    def unfold_defined(self, e):
+        """D_KL(p || u) with u_k := 1/K written out (under the step's scope, so over the
+        step's sizes), so the entries of u take their values."""
+        e = e.replace(lambda q: isinstance(q, INFORMATION) and any(
+            str(a.label) in self.families for a in q.args if isinstance(a, sp.IndexedBase)),
+            lambda q: unfold_all(q))
+        return self._entries(e)
 
     def _entries(self, e):
         """ell_j -> the body of ell_i with i replaced by j, for each defined family."""

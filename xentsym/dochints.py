@@ -91,7 +91,7 @@ def _read(text: str, where: dict):
     if len(define) == 2:
         lhs = parse(define[0], plain=True, **where)
         body = parse(define[1], plain=True, **where)
-        if not isinstance(lhs, sp.Symbol) and not isinstance(lhs, AppliedUndef):
+        if not isinstance(lhs, (sp.Symbol, sp.Indexed)) and not isinstance(lhs, AppliedUndef):
             raise ParseError(f"the left side of '{text}' is not a name", **where)
         return Defined(lhs, body, sp.srepr(lhs))
     m = _KIND.match(text)

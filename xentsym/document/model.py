@@ -222,3 +222,4 @@ class Hint:
     line: int
     column: int
     text: str
+    prose: bool = False  # read from a sentence: skipped, never an error, when unreadable

@@ -11,6 +11,7 @@ from .delimiters import _Scanner
 from .latex import _scan_latex
 from .markdown import _scan_markdown
 from .model import Display, Document, DocumentProblem, DocumentWarning, Hint
+from .prose import prose_definitions
 
 
 @dataclass
@@ -52,10 +53,28 @@ def _define_between(book, prose: str, start: int, end: int, latex: bool) -> None
 def _scan_document(doc: Document) -> _ScanResult:
     scanner = _scan_latex(doc) if doc.kind == "latex" else _scan_markdown(doc)
     hint_list = _hints(doc, scanner.comments)
+    book = None
     if read_macros.may_define(scanner.search):
-        hint_list = _expand_macros(doc, scanner)
+        hint_list, book = _expand_macros(doc, scanner)
+    hint_list += _prose_hints(doc, scanner, book)
     return _ScanResult(scanner.displays, scanner.warnings, scanner.comments, scanner.problems,
                        hint_list)
+
+
+def _prose_hints(doc: Document, sc: "_Scanner", book) -> list[Hint]:
+    """Definitions in the prose's inline math (document.prose), macros expanded."""
+    prose = sc.search if doc.kind == "latex" else _blank(sc.search, sc.code)
+    edges = [0] + [x for d in sc.displays for x in (d.start, d.end)] + [len(prose)]
+    found = prose_definitions(doc, prose, list(zip(edges[::2], edges[1::2])))
+    if book is None or not book.history:
+        return found
+    out = []
+    for h in found:
+        at = doc._line_starts[h.line - 1] + h.column - 1
+        done = book.expand(h.text, at, table=book.table_at(at))
+        if done.problem is None:
+            out.append(replace(h, text=done.text))
+    return out
 
 
 def _expand_macros(doc: Document, sc: "_Scanner") -> list[Hint]:
@@ -81,4 +100,4 @@ def _expand_macros(doc: Document, sc: "_Scanner") -> list[Hint]:
         sc.warn(offset, message, failure=False)
     for offset, message in book.problems:
         sc.warn(offset, message)
-    return hint_list
+    return hint_list, book

@@ -8,7 +8,7 @@ import sympy as sp
 from ..functions import (BinaryCrossEntropy, BinaryKL, CrossEntropy, Entropy, InformationContent,
                          KLDivergence, Sigmoid)
 from . import joint
-from .lecture_preset import index_symbol
+from .lecture_preset import PLAIN_NAMES, index_symbol
 from .nodes import Ctx, arg_nodes, is_char, is_letter, is_macro, is_paren, split_top, start_of
 from .quantities import BERNOULLI, ONLY_OF_DISTRIBUTIONS, SPELLINGS
 from .tables import SPACING
@@ -76,13 +76,23 @@ class AppliedMixin:
         value = self.names.model_probability[idx[0]]
         return value if parts[0][2].text == "1" else 1 - value
 
-    def _distribution(self, nodes: list, ctx: Ctx):
+    def _distribution(self, nodes: list, ctx: Ctx, any_name: bool = False):
         nodes = [t for t in nodes if not is_macro(t, *SPACING)]
         if len(nodes) == 1 and is_letter(nodes[0]) and nodes[0].text in self.names.distributions:
             return self.names.distributions[nodes[0].text]
         if (len(nodes) == 2 and is_letter(nodes[0], "p", "q") and is_paren(nodes[1])
                 and self._outcome(nodes[1].children, ctx) is None):
             return self.names.distributions[nodes[0].text]
+        if any_name and self.names is PLAIN_NAMES and nodes and isinstance(nodes[0], Tok) and \
+                not nodes[0].kind == "number":
+            # In a document any one name is a distribution where H or D_KL takes it (u, \hat{p},
+            # q_\theta); what it is, the document's symbol table says.
+            try:
+                value, end = self.identifier(nodes, 0, ctx)
+            except Fail:
+                return None
+            if end == len(nodes) and isinstance(value, sp.Symbol) and not value.is_integer:
+                return self.names.family(value.name)
         return None
 
     def apply_entropy(self, name: str, group: Group, ctx: Ctx):
@@ -90,7 +100,8 @@ class AppliedMixin:
         if value is not None:
             return value
         args, _ = split_top(group.children, lambda ns, q: 1 if is_char(ns[q], ",") else 0)
-        dists = [self._distribution(a, ctx) for a in args]
+        # one name is a distribution; H(y, \hat{y}) of two keeps its label-probability reading
+        dists = [self._distribution(a, ctx, any_name=len(args) == 1) for a in args]
         if len(args) == 1 and dists[0] is not None:
             return Entropy(dists[0])
         if len(args) == 2 and None not in dists:
@@ -107,7 +118,7 @@ class AppliedMixin:
                 return 2
             return 1 if is_macro(ns[q], r"\|", r"\parallel", r"\Vert") else 0
         args, _ = split_top(group.children, bars)
-        dists = [self._distribution(a, ctx) for a in args]
+        dists = [self._distribution(a, ctx, any_name=True) for a in args]
         if len(args) == 2 and None not in dists:
             return KLDivergence(*dists)
         value = joint.divergence(self, args, ctx, group.start) if len(args) == 2 else None

@@ -1,0 +1,60 @@
+r"""Definitions the prose makes in inline math: "let $u_k = 1/K$", "where $m = \sum_i x_i$".
+
+A sentence that introduces a name with a defining word (let, define, denote, where, set,
+write; 令, 设, 记, 其中) right before an inline formula ``NAME = VALUE`` defines that name, as
+a hint ``NAME := VALUE`` would, from that point on. Such a hint is *soft*: when the checker
+cannot read it as a definition it is skipped, never an error. A value without a letter
+(``$y = 1$``) is a case the sentence considers, not a definition.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Document, Hint
+
+_INLINE = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$|\\\((.+?)\\\)", re.S)
+_DEFINING = re.compile(
+    r"(?:\b(?:let|define|defines|defined|denote|denotes|denoted|where|set|write|writing)\b"
+    r"|令|设|记|其中|定义)[^.;:!?。；：\n$]{0,24}$", re.I)
+_RELATION_MACROS = re.compile(r"\\(?:le|ge|leq|geq|neq|ne|approx|sim|in|to|propto)(?![A-Za-z])")
+
+
+def prose_definitions(doc: Document, prose: str, spans: list[tuple[int, int]]) -> list[Hint]:
+    """Soft hints ``NAME := VALUE`` from the inline formulas of ``prose`` (the document's text
+    with code and comments blanked) inside ``spans`` (the stretches between displays)."""
+    out = []
+    for start, end in spans:
+        for m in _INLINE.finditer(prose, start, end):
+            group = 1 if m.group(1) is not None else 2
+            body = m.group(group).strip()
+            before = prose[max(start, m.start() - 60):m.start()]
+            if not _DEFINING.search(before) or _RELATION_MACROS.search(body):
+                continue
+            sides = _split_equals(body)
+            if sides is None or not re.search(r"[A-Za-z]", sides[1]):
+                continue
+            line, col = doc.position(m.start(group))
+            out.append(Hint(line, col, f"{sides[0]} := {sides[1]}", prose=True))
+    return out
+
+
+def _split_equals(body: str) -> tuple[str, str] | None:
+    """``(name, value)`` when ``body`` holds exactly one ``=`` outside brackets and no
+    ``<``, ``>``."""
+    depth, at = 0, []
+    for k, c in enumerate(body):
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif c in "<>" and depth == 0:
+            return None
+        elif c == "=" and depth == 0:
+            at.append(k)
+    if len(at) != 1 or body[at[0] - 1:at[0]] in (":", "\\", "!"):
+        return None
+    left, right = body[:at[0]].strip(), body[at[0] + 1:].strip()
+    return (left, right) if left and right else None
+
+
+__all__ = ["prose_definitions"]
