@@ -185,3 +185,23 @@ $$\sum_{j=1}^{K} \delta_{ij} z_j = z_i$$
 $$\sum_{j=1}^{K} \delta_{ij} z_j = 2 z_i$$
 """)
     assert [s for s, _ in got] == ["verified", "refuted"], got
+
+
+def test_a_greek_name_the_document_applies_is_a_function_everywhere(tmp_path):
+    got = statuses(tmp_path, r"""
+$$\zeta(x) = \log(1 + e^{x})$$
+
+$$\zeta(x) - \zeta(-x) = x$$
+
+$$\zeta(x) + \zeta(-x) = x$$
+""")
+    assert [s for s, _ in got] == ["defined", "verified", "refuted"], got
+
+
+def test_a_restatement_true_only_under_a_reading_is_unproven(tmp_path):
+    got = statuses(tmp_path, r"""
+$$w = \frac{\sum_{i=1}^{m} y_i (x_i - \bar{x})}{\sum_{i=1}^{m} x_i^2 - m \bar{x}^2}$$
+
+$$w = \frac{\sum_{i=1}^{m} (x_i - \bar{x}) y_i}{\sum_{i=1}^{m} (x_i - \bar{x})^2}$$
+""")
+    assert [s for s, _ in got] == ["defined", "unproven"], got

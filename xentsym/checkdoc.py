@@ -38,6 +38,9 @@ from .stepkinds import constraint, is_atom, is_number, stationarity
 from .verify import Options
 
 DEFINES = frozenset({":=", "=:"})
+_GREEK_APPLIED = re.compile(
+    r"\\(zeta|eta|phi|varphi|psi|xi|chi|rho|gamma|delta|kappa|nu|omega|Phi|Psi|Gamma)"
+    r"\s*(?:\\left)?\(\s*\\?[A-Za-z]+\s*(?:\\right)?\)")
 CHECKED_ORDER = {"<=": False, ">=": True, "<": False, ">": True}  # True: sides swapped
 
 
@@ -57,6 +60,10 @@ class _Checker(ClaimsMixin):
         # The displays as read (macros expanded) show the notation too: p(x_i) via \pmf{x_i}.
         self.table = DocTable("\n".join([doc.text, *(d.latex for d in docs.displays(doc))]))
         self.defs = Definitions(self.table)
+        # Greek names the document applies to a name somewhere (\zeta(x)): functions in
+        # every display, so \zeta(-x) is zeta of -x, not zeta times -x.
+        self.functions = frozenset(m.group(1) for d in docs.displays(doc) for m in
+                                   _GREEK_APPLIED.finditer(d.latex))
         self.report = DocReport(doc.path)
         self.hints = self._read_hints()
         self.given: tuple = ()  # specialisations in force for the current display
@@ -107,7 +114,7 @@ class _Checker(ClaimsMixin):
         warns: list = []
         text = side.text
         where = {"file": self.doc.path, "line": side.line, "column": side.column,
-                 "warnings": warns, "plain": True}
+                 "warnings": warns, "plain": True, "functions": self.functions}
         if side.optimiser is not None or (
                 re.match(r"\s*\\(arg\s*\\?|operatorname\*?\{|mathop\{|underset)", text)
                 and re.search(r"arg\s*\\?(max|min)|argm(ax|in)", text)):
@@ -140,7 +147,7 @@ class _Checker(ClaimsMixin):
 
     def _restated(self, known: Known, name: str, rhs) -> tuple:
         """A known name stated again: equal, or the same optimisers, or refuted."""
-        first = self._check(known.body, rhs)
+        first = self._rescued(known.body, rhs, EQUAL, (), False)
         if first[0] != "refuted" or isinstance(rhs, Objective):
             return first
         for relation, words in ((SAME_OPTIMUM, "has the same minimisers and maximisers"),

@@ -117,14 +117,14 @@ def _locate(src: str, offset: int, line: int | None, column: int | None):
     return (line if line is not None else 1) + newlines, offset - last
 
 
-def _run(latex, file, line, column, body, plain=False):
+def _run(latex, file, line, column, body, plain=False, functions=frozenset()):
     """Tokenize and build the tree under the limits, run body, convert every failure."""
     try:
         if not isinstance(latex, str):
             raise Fail(f"expected a LaTeX string, got {type(latex).__name__}", 0)
         if len(latex) > MAX_LENGTH:
             raise Fail(f"formula longer than {MAX_LENGTH} characters", MAX_LENGTH)
-        reader = Reader(latex, plain)
+        reader = Reader(latex, plain, functions)
         tree = build_tree(tokenize(latex))
         side_by_side = split_arguments(
             tree, lambda node: isinstance(node, Group) and node.kind == "bracket",
@@ -167,7 +167,7 @@ def _single(reader: Reader, tree: list) -> sp.Expr:
 
 def parse(latex: str, *, file: str | None = None, line: int | None = None,
           column: int | None = None, warnings: list | None = None,
-          plain: bool = False) -> sp.Expr:
+          plain: bool = False, functions=frozenset()) -> sp.Expr:
     r"""Read one expression (no relation) written in the lecture's notation.
 
     ``line``/``column`` say where the string starts in its file (1-based); errors and
@@ -184,7 +184,7 @@ def parse(latex: str, *, file: str | None = None, line: int | None = None,
     >>> parse(r"\sqrt{q^{2}}"), parse(r"\sqrt{q^{2}}", plain=True)
     (q, Abs(q))
     """
-    expr, found, _ = _run(latex, file, line, column, _single, plain)
+    expr, found, _ = _run(latex, file, line, column, _single, plain, functions)
     if warnings is not None:
         warnings.extend(found)
     return expr
@@ -265,7 +265,7 @@ def parse_relation(latex: str, *, file: str | None = None, line: int | None = No
 
 def parse_objective(latex: str, *, file: str | None = None, line: int | None = None,
                     column: int | None = None, warnings: list | None = None,
-                    plain: bool = False) -> Objective:
+                    plain: bool = False, functions=frozenset()) -> Objective:
     r"""Read ``\arg\max_{\theta} expr`` or ``\arg\min_{\theta} expr``."""
     def body(reader, tree):
         nodes = chain_nodes(tree)
@@ -275,7 +275,7 @@ def parse_objective(latex: str, *, file: str | None = None, line: int | None = N
             if relation_of(node):
                 raise Fail(f"unexpected relation '{node.text}'", node.start)
         return read_item(reader, reader._strip_punctuation(nodes), 0)
-    obj, found, _ = _run(latex, file, line, column, body, plain)
+    obj, found, _ = _run(latex, file, line, column, body, plain, functions)
     if warnings is not None:
         warnings.extend(found)
     return obj

@@ -126,6 +126,8 @@ class IdentifiersMixin:
 
     def _applied(self, head, name: str, group: Group) -> bool:
         """Whether ``name(...)`` is an application by :mod:`xentsym.read.applications`."""
+        if name in self.functions:  # the document applies it to a name elsewhere: zeta(x)
+            return True
         if is_word_name(head):
             return True
         if isinstance(SCALARS.get(name), sp.NumberSymbol) or SCALARS.get(name) is sp.E:

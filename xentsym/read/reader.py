@@ -15,8 +15,9 @@ class Reader(TermsMixin, CalculusMixin, OperatorsMixin, IdentifiersMixin, BoldMi
              AppliedMixin, BridgeMixin):
     """Reads one formula; collects its warnings as (message, offset)."""
 
-    def __init__(self, src: str, plain: bool = False):
+    def __init__(self, src: str, plain: bool = False, functions=frozenset()):
         self.src = src
+        self.functions = frozenset(functions)  # names the document applies as functions
         self.names = PLAIN_NAMES if plain else LECTURE_NAMES
         self.warnings: list[tuple[str, int]] = []
         self.counter = 0
