@@ -23,17 +23,7 @@ CHECKERS = ("xentsym.check",)
 # Known edges against the rules, each with its reason. An edge listed here is left out of the
 # graph; a listed edge that is gone fails test_known_exceptions_are_still_needed, so that the
 # list only shrinks.
-KNOWN_EXCEPTIONS = {
-    # Jupyter display hooks (_repr_latex_, _repr_html_) import the renderers and the checker
-    # inside the method; they belong on the render side (e.g. registered from there).
-    ("xentsym.derivation", "xentsym.render"),
-    ("xentsym.derivation", "xentsym.render.latex"),
-    ("xentsym.derivation", "xentsym.render.html"),
-    ("xentsym.derivation", "xentsym.verify"),
-    ("xentsym.formulas", "xentsym.render"),
-    ("xentsym.formulas", "xentsym.render.printer"),
-    ("xentsym.formulas", "xentsym.render.html"),
-}
+KNOWN_EXCEPTIONS: set = set()  # none: the display hooks register from render/jupyter.py
 
 
 # --------------------------------------------------------------------------- the graph

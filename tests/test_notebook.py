@@ -12,6 +12,7 @@ from xentsym.derivation import Derivation
 from xentsym.discover import discover
 from xentsym.functions import CrossEntropy, KLDivergence
 from xentsym.notation import p, q
+from xentsym.render import jupyter  # noqa: F401  (registers the display hooks, as IPython does)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,3 +92,9 @@ def test_every_derivation_gives_one_aligned_row_per_step():
         tex = d._repr_latex_()
         assert tex.startswith(r"$$\begin{aligned}") and tex.endswith(r"\end{aligned}$$")
         assert tex.count("&&") == len(d.steps), d.name  # one row, one reason per step
+
+
+def test_the_model_shows_nothing_until_the_renderers_register(monkeypatch):
+    from xentsym import display
+    monkeypatch.setattr(display, "HOOKS", {})
+    assert formulas.get("entropy")._repr_html_() is None

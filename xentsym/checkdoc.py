@@ -186,6 +186,10 @@ class _Checker(ClaimsMixin):
                 self._without(row, unused)
         except XentsymError as exc:
             row.status, row.message = "unparsed", exc.message
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            # SymPy refusing an operation (a derivative by an expression): no verdict
+            row.status, row.counterexample = "unproven", None
+            row.message = f"could not be checked ({type(exc).__name__}: {exc})".strip()
         finally:
             self.table.declared = saved  # a row's condition holds for that row only
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from . import conditions as cond
+from . import display
 from .errors import RuleError
 from .notation import LECTURE, Scope
 from .relations import EQUAL, SWITCH_SENSE, Relation
@@ -138,17 +139,13 @@ class Derivation:
     def __len__(self) -> int:
         return len(self.steps)
 
-    def _repr_latex_(self) -> str:
-        """Jupyter: the steps as one ``aligned`` block."""
-        from .render import latex as tex
-        return f"$${tex.block(self, env='aligned')}$$"
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: the steps as one ``aligned`` block (render/jupyter.py)."""
+        return display.show(self, "latex")
 
-    def _repr_html_(self) -> str:
-        """Jupyter: steps, reasons and a verdict per step (verifies the derivation now)."""
-        from .render import html
-        from .verify import verify
-        (result,) = verify([self])
-        return html.fragment(self, result)
+    def _repr_html_(self) -> str | None:
+        """Jupyter: steps, reasons and a verdict per step (render/jupyter.py)."""
+        return display.show(self, "html")
 
 
 def _caller(depth: int) -> tuple:

@@ -103,8 +103,10 @@ class Definitions:
         e = self._apply_functions(e)
         # A defined symbol stands for its body everywhere; a body with a free index (beta
         # = p_theta(Y = 1 | x_i)) is per sample, so inside a sum over i it takes that sample.
+        # (never a derivative's variable: d/d y-hat keeps y-hat a variable)
+        variables = {v for d in e.atoms(sp.Derivative) for v in d.variables}
         for sym, body in self.symbols.items():
-            if sym in e.free_symbols:
+            if sym in e.free_symbols and sym not in variables:
                 e = e.xreplace({sym: body})
         e = self._entries(e)
         if not any(fam == "delta" for fam in self.families):

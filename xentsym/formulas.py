@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from . import display
 from . import notation as nt
 from .check.compile import Env, evaluate
 from .domains import Domain, Probability
@@ -89,15 +90,13 @@ class Formula:
         out = evaluate(self.expr, env).reshape(batch)
         return float(out) if out.ndim == 0 else out
 
-    def _repr_latex_(self) -> str:
-        """Jupyter: the expression in the lecture's notation."""
-        from .render.printer import latex
-        return f"$$ {latex(self.expr)} $$"
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: the expression in the lecture's notation (render/jupyter.py)."""
+        return display.show(self, "latex")
 
-    def _repr_html_(self) -> str:
-        """Jupyter: the title, the expression as MathML, and the domain of each symbol."""
-        from .render import html
-        return html.formula_fragment(self)
+    def _repr_html_(self) -> str | None:
+        """Jupyter: the title, the expression as MathML and the domains (render/jupyter.py)."""
+        return display.show(self, "html")
 
 
 def _check_domain(formula: str, key: str, a: np.ndarray, domain: Domain) -> None:

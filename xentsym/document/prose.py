@@ -1,7 +1,8 @@
 r"""Definitions the prose makes in inline math: "let $u_k = 1/K$", "where $m = \sum_i x_i$".
 
 A sentence that introduces a name with a defining word (let, define, denote, where, set,
-write; 令, 设, 记, 其中) right before an inline formula ``NAME = VALUE`` defines that name, as
+write, is, be, as; 令, 设, 记, 其中, 为, 是) shortly before an inline formula ``NAME = VALUE``
+(a few words apart, in the same clause) defines that name, as
 a hint ``NAME := VALUE`` would, from that point on. Such a hint is *soft*: when the checker
 cannot read it as a definition it is skipped, never an error. A value without a letter
 (``$y = 1$``) is a case the sentence considers, not a definition.
@@ -14,8 +15,8 @@ from .model import Document, Hint
 
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$|\\\((.+?)\\\)", re.S)
 _DEFINING = re.compile(
-    r"(?:\b(?:let|define|defines|defined|denote|denotes|denoted|where|set|write|writing)\b"
-    r"|令|设|记|其中|定义)[^.;:!?。；：\n$]{0,24}$", re.I)
+    r"(?:\b(?:let|define|defines|defined|denote|denotes|denoted|where|set|write|writing|is|be"
+    r"|as)\b|令|设|记|其中|定义|为|是)[^.;:!?。；：\n$]{0,40}$", re.I)
 _RELATION_MACROS = re.compile(r"\\(?:le|ge|leq|geq|neq|ne|approx|sim|in|to|propto)(?![A-Za-z])")
 
 
@@ -31,7 +32,7 @@ def prose_definitions(doc: Document, prose: str, spans: list[tuple[int, int]]) -
             if not _DEFINING.search(before) or _RELATION_MACROS.search(body):
                 continue
             sides = _split_equals(body)
-            if sides is None or not re.search(r"[A-Za-z]", sides[1]):
+            if sides is None or not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", sides[1])):
                 continue
             line, col = doc.position(m.start(group))
             out.append(Hint(line, col, f"{sides[0]} := {sides[1]}", prose=True))
