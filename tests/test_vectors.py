@@ -128,3 +128,21 @@ def test_bars_in_pairs_are_norms_and_a_lone_bar_separates():
 
 def test_a_sample_superscript_and_an_entry_subscript_together():
     assert str(parse(r"x^{(i)}_j", plain=True)) == "x[i, j]"
+
+
+def test_softmax_entries_and_leibniz_numerators(tmp_path):
+    e = parse(r"\operatorname{softmax}(\mathbf{z})_k", plain=True)
+    assert "exp(z[k])/Sum(exp(z[" in str(e)
+    assert str(parse(r"\frac{d \sigma(z)}{d z}", plain=True)) == "Derivative(Sigmoid(z), z)"
+    path = tmp_path / "s.md"
+    path.write_text(r"""
+$$\operatorname{softmax}(\mathbf{z} + c) = \operatorname{softmax}(\mathbf{z})$$
+
+$$\operatorname{softmax}(2\mathbf{z}) = \operatorname{softmax}(\mathbf{z})$$
+
+$$\sum_{k=1}^{K} \operatorname{softmax}(\mathbf{z})_k = 1$$
+
+$$\frac{d \sigma(z)}{d z} = \sigma(z)\left(1 - \sigma(z)\right)$$
+""", encoding="utf-8")
+    got = [s.status for s in check_document(str(path), Options(samples=300)).steps]
+    assert got == ["verified", "refuted", "verified", "verified"], got

@@ -114,6 +114,24 @@ class BoldMixin:
         except vectors.VectorError as exc:
             raise Fail(str(exc), node.start) from None
 
+    def softmax(self, nodes: list, k: int, ctx: Ctx):
+        r"""``\operatorname{softmax}(\mathbf{z})_k``: ``e^{z_k} / \sum_j e^{z_j}``; without the
+        subscript the vector of those entries (read entry by entry). None when the argument
+        is no vector (softmax(a + b) stays a function of its argument)."""
+        group = nodes[k]
+        arg = self.expression(group.children, ctx, group.start + 1)
+        if isinstance(arg, sp.Symbol) and not arg.is_integer:
+            arg = vectors.entry(self.names.family(arg.name))  # softmax(z): z is a vector
+        if not vectors.is_vector(arg):
+            return None
+        at, end = vectors.AXIS, k + 1
+        if end + 1 < len(nodes) and is_char(nodes[end], "_"):
+            items = self._index_items(arg_nodes(nodes, end + 1, "'_'", nodes[end].start), ctx)
+            if not items or len(items) != 1:
+                raise Fail("softmax(...)_k takes one index", nodes[end].start)
+            at, end = self._index_value(items[0], ctx), end + 2
+        return vectors.softmax_entry(arg, at), end
+
     def nabla(self, nodes: list, k: int, ctx: Ctx) -> sp.Expr:
         r"""``\nabla_{\mathbf{w}} f``: the vector of partial derivatives, read entry by entry
         (``\partial f / \partial w_j``); ``\nabla_\theta f`` of a scalar is ``df/d\theta``."""

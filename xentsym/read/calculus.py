@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .bold import is_bold
 from .leibniz import is_single_name, numerator_name
 from .nodes import Ctx, arg_nodes, brace_children, derivative_sign, is_char, is_macro, starts_name
 from .tables import SPACING
@@ -40,7 +41,7 @@ class CalculusMixin:
             if j >= len(den) or not (starts_name(den[j]) or is_macro(den[j])):
                 raise Fail(f"a variable is missing after {written} in the derivative", at)
             at = den[j].start
-            if starts_name(den[j]):
+            if starts_name(den[j]) or is_bold(den[j]):  # d/doldsymbol	heta: entry by entry
                 var, j = self.identifier(den, j, ctx)
             else:
                 var, j = None, j + 1

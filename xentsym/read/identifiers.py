@@ -108,6 +108,10 @@ class IdentifiersMixin:
         if k < n and indices is None and isinstance(nodes[k], Group) and \
                 nodes[k].kind in ("paren", "bracket"):
             group = nodes[k]
+            read = self.softmax(nodes, k, ctx) if name == "softmax" and label is None and \
+                group.kind == "paren" else None
+            if read is not None:
+                return read
             handler = APPLICATIONS.get((name, label)) if group.kind == "paren" else None
             value = None
             if handler is not None:

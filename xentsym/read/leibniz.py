@@ -22,6 +22,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from ..functions import Sigmoid
+
 
 def numerator_name(num: list, is_power) -> tuple[list, int]:
     """``(order nodes, where the name starts)`` in a numerator ``d``, ``d^{n}``, ``d L``,
@@ -38,5 +40,6 @@ def is_single_name(value) -> bool:
         return True
     if isinstance(value, sp.Indexed):
         return True
-    return isinstance(value, AppliedUndef) and all(
-        isinstance(a, (sp.Symbol, sp.Indexed)) for a in value.args)
+    # L(w), and a known function of names: d sigma(z) / dz
+    return isinstance(value, (AppliedUndef, Sigmoid)) and all(
+        isinstance(a, (sp.Symbol, sp.Indexed, sp.IndexedBase)) for a in value.args)

@@ -128,6 +128,13 @@ def contract(expr) -> sp.Expr:
     return expr.func(*args)
 
 
+def softmax_entry(arg, at) -> sp.Expr:
+    """Entry ``at`` of the softmax of the vector ``arg``: ``e^{z_k} / \\sum_j e^{z_j}``."""
+    j = _index(_fresh(arg, {str(at)}))
+    return sp.exp(arg.xreplace({AXIS: at})) / sp.Sum(
+        sp.exp(arg.xreplace({AXIS: j})), (j, 1, RangeSize(f"N_{j.name}")))
+
+
 def finish(expr, taken=()) -> sp.Expr:
     """A side read to the end: dot products summed, what is left read entry by entry."""
     expr = contract(expr)
@@ -136,4 +143,5 @@ def finish(expr, taken=()) -> sp.Expr:
     return expr
 
 
-__all__ = ["AXIS", "VectorAxis", "VectorError", "contract", "entry", "finish", "is_vector", "norm"]
+__all__ = ["AXIS", "VectorAxis", "VectorError", "contract", "entry", "finish", "is_vector", "norm",
+           "softmax_entry"]
