@@ -146,3 +146,10 @@ $$\frac{d \sigma(z)}{d z} = \sigma(z)\left(1 - \sigma(z)\right)$$
 """, encoding="utf-8")
     got = [s.status for s in check_document(str(path), Options(samples=300)).steps]
     assert got == ["verified", "refuted", "verified", "verified"], got
+
+
+def test_the_ones_vector_and_entropies_of_vectors():
+    assert str(parse(r"\mathbf{1}^\top \hat{\mathbf{y}}", plain=True)).startswith("Sum(yhat[")
+    ce = parse(r"H(\mathbf{y}, \hat{\mathbf{y}})", plain=True)
+    assert isinstance(ce, sp.Sum) and "log(yhat[" in str(ce) and "y[" in str(ce)
+    assert str(parse(r"H(\mathbf{p})", plain=True)) == "Entropy(p)"

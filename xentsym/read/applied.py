@@ -9,6 +9,7 @@ from ..functions import (BinaryCrossEntropy, BinaryKL, CrossEntropy, Entropy, In
                          KLDivergence, Sigmoid)
 from . import joint
 from .lecture_preset import PLAIN_NAMES, index_symbol
+from .vectors import AXIS
 from .nodes import Ctx, arg_nodes, is_char, is_letter, is_macro, is_paren, split_top, start_of
 from .quantities import BERNOULLI, ONLY_OF_DISTRIBUTIONS, SPELLINGS
 from .tables import SPACING
@@ -93,6 +94,9 @@ class AppliedMixin:
                 return None
             if end == len(nodes) and isinstance(value, sp.Symbol) and not value.is_integer:
                 return self.names.family(value.name)
+            if end == len(nodes) and isinstance(value, sp.Indexed) and \
+                    value.indices == (AXIS,):  # H(\mathbf{p}): the vector's entries
+                return value.base
         return None
 
     def apply_entropy(self, name: str, group: Group, ctx: Ctx):

@@ -32,7 +32,7 @@ def _letter(text: str, at: int) -> str:
         return _letter(m.group(2), at) + ACCENTS["\\" + m.group(1)]
     if text.startswith("\\") and text[1:] in GREEK and text[1].islower():
         return text[1:]
-    if re.fullmatch(r"[a-z]", text):
+    if re.fullmatch(r"[a-z]", text) or text == "1":  # \mathbf{1}: the vector of ones
         return text
     if re.fullmatch(r"\\?[A-Z][A-Za-z]*", text):
         raise Fail(rf"matrices (a bold capital such as \mathbf{{{text}}}) are not read; write "
@@ -85,6 +85,8 @@ class BoldMixin:
 
     def bold(self, name: str, indices, start: int) -> sp.Expr:
         """The entry of the bold ``name`` at the vector axis."""
+        if name == "1":
+            return vectors.entry(vectors.ONES)
         return vectors.entry(self.names.family(name), tuple(indices or ()))
 
     def norm(self, nodes: list, k: int, ctx: Ctx) -> tuple[sp.Expr, int]:

@@ -180,6 +180,10 @@ def build_tree(toks: list[Tok]) -> list:
                 opener, left = _OPENERS[d.text], True
             elif t.text == r"\right" and d.kind == "char" and d.text in ")]":
                 closer, left = _CLOSERS[d.text], True
+            elif d.text in (r"\{", r"\}"):  # \left\{ .. \right\}: brackets (a set has commas)
+                opener = "paren" if t.text == r"\left" and d.text == r"\{" else None
+                closer = "paren" if t.text == r"\right" and d.text == r"\}" else None
+                left = True
             elif d.text in _BARS:
                 opener = _BARS[d.text] if t.text == r"\left" else None
                 closer = _BARS[d.text] if t.text == r"\right" else None
@@ -223,6 +227,9 @@ def build_tree(toks: list[Tok]) -> list:
                 raise Fail(f"'{toks[k].text}' does not match the open bracket "
                            f"'{opener_tok.text}'", t.start)
             stack.pop()
+            if was_left and len(cur) <= 1 and toks[k].text == r"\}":
+                # \left\{ x \right\} is a set, not a bracket around one name
+                raise Fail("sets are not values", opener_tok.start)
             parent.append(Group(kind, cur, opener_tok.start, toks[k].end))
             cur = parent
         else:

@@ -56,6 +56,7 @@ class VectorAxis(sp.Symbol):
 
 
 AXIS = VectorAxis()
+ONES = sp.IndexedBase(sp.Dummy("ones"))  # \mathbf{1}: its entries are 1 once it is summed
 
 
 def entry(family: sp.IndexedBase, indices: tuple = ()) -> sp.Expr:
@@ -94,7 +95,16 @@ def norm(v) -> sp.Expr:
 
 
 def contract(expr) -> sp.Expr:
-    """``expr`` with every product of two vector factors summed over their shared axis."""
+    """``expr`` with every product of two vector factors summed over their shared axis (and
+    the entries of ``\mathbf{1}`` set to 1 once they are)."""
+    out = _contract(expr)
+    if isinstance(out, sp.Basic) and out.has(ONES):
+        out = out.replace(lambda e: isinstance(e, sp.Indexed) and e.base == ONES,
+                          lambda e: sp.Integer(1))
+    return out
+
+
+def _contract(expr) -> sp.Expr:
     if not isinstance(expr, sp.Basic) or not expr.has(AXIS) or expr.is_Atom:
         return expr
     if isinstance(expr, sp.Indexed):
@@ -102,13 +112,12 @@ def contract(expr) -> sp.Expr:
     if isinstance(expr, AppliedUndef):
         # P(y | \mathbf{x}; \theta): a function of the whole vector, not of one entry.
         return expr.func(*(a.base if isinstance(a, sp.Indexed) and a.indices[-1] == AXIS
-                           and len(a.indices) == 1 else contract(a) for a in expr.args))
+                           and len(a.indices) == 1 else _contract(a) for a in expr.args))
     if isinstance(expr, _OF_DISTRIBUTIONS):
-        # H(y, y-hat) of two vectors is a sum over their entries, not one per entry.
-        name = {KLDivergence: "D_KL", InformationContent: "I"}.get(type(expr), "H")
-        raise VectorError(f"{name}(...) of vectors is not read; write it as the sum "
-                          r"over the entries (-\sum_k y_k \log \hat{y}_k)")
-    args = [contract(a) for a in expr.args]
+        # H(y, y-hat) of two vectors: the distributions their entries make, summed over the
+        # shared axis -- never one value per entry.
+        return _of_vectors(expr)
+    args = [_contract(a) for a in expr.args]
     if isinstance(expr, sp.Mul):
         vectors = [a for a in args if is_vector(a)]
         if len(vectors) > 2:
@@ -133,6 +142,22 @@ def softmax_entry(arg, at) -> sp.Expr:
     j = _index(_fresh(arg, {str(at)}))
     return sp.exp(arg.xreplace({AXIS: at})) / sp.Sum(
         sp.exp(arg.xreplace({AXIS: j})), (j, 1, RangeSize(f"N_{j.name}")))
+
+
+def _of_vectors(q) -> sp.Expr:
+    """H(p), H(y, y-hat), D_KL(p || q) of vectors: the sums over their entries."""
+    args = [contract(a) for a in q.args]
+    if not all(is_vector(a) for a in args) or isinstance(q, InformationContent):
+        name = {KLDivergence: "D_KL", InformationContent: "I"}.get(type(q), "H")
+        raise VectorError(f"{name}(...) of vectors is read only with vectors for all its "
+                          r"arguments; write it as the sum over the entries")
+    if isinstance(q, Entropy):
+        body = -args[0] * sp.log(args[0])
+    elif isinstance(q, KLDivergence):
+        body = args[0] * sp.log(args[0] / args[1])
+    else:  # H(y, y-hat), cross-entropy
+        body = -args[0] * sp.log(args[1])
+    return _sum_over_axis(body, _fresh(body))
 
 
 def finish(expr, taken=()) -> sp.Expr:
