@@ -205,3 +205,12 @@ $$w = \frac{\sum_{i=1}^{m} y_i (x_i - \bar{x})}{\sum_{i=1}^{m} x_i^2 - m \bar{x}
 $$w = \frac{\sum_{i=1}^{m} (x_i - \bar{x}) y_i}{\sum_{i=1}^{m} (x_i - \bar{x})^2}$$
 """)
     assert [s for s, _ in got] == ["defined", "unproven"], got
+
+
+def test_a_name_called_at_the_outcome_index_is_the_distribution_h_and_kl_take(tmp_path):
+    got = statuses(tmp_path, r"""
+$$D_{\mathrm{KL}}(\hat{p} \,\|\, q) = \sum_{x} \hat{p}(x) \log \frac{\hat{p}(x)}{q(x)}$$
+
+$$D_{\mathrm{KL}}(\hat{p} \,\|\, q) = \sum_{x} \hat{p}(x) \log \frac{q(x)}{\hat{p}(x)}$$
+""")
+    assert [s for s, _ in got] == ["verified", "refuted"], got

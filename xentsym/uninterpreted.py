@@ -39,6 +39,9 @@ def _indices(call) -> list:
 def _value(call) -> sp.Expr:
     """The stand-in for one application: an entry of its family, or a symbol."""
     indices = _indices(call)
+    if len(call.args) == 1 and call.args[0] in indices:
+        # \hat{p}(x) over the outcomes x: entry x of the family \hat{p} (that H and D_KL take)
+        return sp.IndexedBase(str(call.func))[call.args[0]]
     holes = call.xreplace({s: _HOLE for s in indices})
     label = sp.sstr(holes)
     if indices:
@@ -50,7 +53,9 @@ def one_sided(left, right) -> str | None:
     """The name of an undefined function written on one side only (its meaning is then
     the whole question), or applied under a derivative by one of its arguments."""
     names = [{str(c.func) for c in side.atoms(AppliedUndef)} for side in (left, right)]
-    for name in sorted(names[0] ^ names[1]):
+    # a name called on one side may be a family on the other: \hat{p}(x) and D_KL(\hat{p} || q)
+    labels = {str(b.label) for side in (left, right) for b in side.atoms(sp.IndexedBase)}
+    for name in sorted((names[0] ^ names[1]) - labels):
         return name
     for side in (left, right):
         for d in side.atoms(sp.Derivative):
