@@ -153,3 +153,11 @@ def test_the_ones_vector_and_entropies_of_vectors():
     ce = parse(r"H(\mathbf{y}, \hat{\mathbf{y}})", plain=True)
     assert isinstance(ce, sp.Sum) and "log(yhat[" in str(ce) and "y[" in str(ce)
     assert str(parse(r"H(\mathbf{p})", plain=True)) == "Entropy(p)"
+
+
+@pytest.mark.parametrize("src", [r"\mathbf{x}\mathbf{x}^\top", r"\hat{\mathbf{x}}_i \cdot \hat{\mathbf{x}}_i^\mathrm{T}",
+                                 r"\frac{\partial^2 \ell}{\partial \boldsymbol\beta \, \partial \boldsymbol\beta^\top}"])
+def test_matrices_from_vectors_are_refused_not_misread(src):
+    with pytest.raises(ParseError) as info:
+        parse(src, plain=True)
+    assert "matri" in info.value.message

@@ -282,10 +282,14 @@ class _Checker(ClaimsMixin):
             if reading.unit and self.defs.unit != 1:
                 continue  # a document in bits writes its other logs out (\ln, \log_2)
             sides = reading.read(lhs, rhs)
-            if sides is not None and self._check(*sides, relation, given,
-                                                 swap=swap)[0] == "verified":
+            if sides is None:
+                continue
+            other = self._check(*sides, relation, given, swap=swap)[0]
+            # true under that reading; for an equation, at least not false under it
+            if other == "verified" or (other != "refuted" and relation == EQUAL):
                 shown = f" (counterexample {json.dumps(res[3])})" if res[3] else ""
-                return ("unproven", f"false as written{shown}, true if {reading.says}; "
+                how = "true" if other == "verified" else "not refuted"
+                return ("unproven", f"false as written{shown}, {how} if {reading.says}; "
                                     f"{reading.fix}", res[2], None)
         return res
 

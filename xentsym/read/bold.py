@@ -61,6 +61,39 @@ def is_transpose(nodes: list) -> bool:
     return _text(nodes).strip() in TRANSPOSE
 
 
+def outer_product(nodes: list) -> int | None:
+    """The offset of a transposed vector that follows a plain one in one product
+    (``\mathbf{x}\mathbf{x}^\top``, ``\mathbf{x} \cdot \mathbf{x}^\top``): an outer product, a
+    matrix, which is not read (its reading as a dot product would be wrong)."""
+    plain, k, n = False, 0, len(nodes)
+    while k < n:
+        node = nodes[k]
+        starts = is_bold(node) or (isinstance(node, Tok) and node.kind == "macro" and
+                                   node.text in ACCENTS and k + 1 < n and _holds_bold(nodes[k + 1]))
+        if not starts:
+            if is_char(node, "+", "-"):
+                plain = False  # a new term
+            k += 1
+            continue
+        at = node.start
+        k += 1 if (isinstance(node, Tok) and node.text in BOLD_RAW) else 2
+        transposed = False
+        while k + 1 < n and is_char(nodes[k], "_", "^"):
+            if is_char(nodes[k], "^"):
+                arg = nodes[k + 1].children if isinstance(nodes[k + 1], Group) else [nodes[k + 1]]
+                transposed = transposed or is_transpose(arg)
+            k += 2
+        if transposed and plain:
+            return at
+        plain = plain or not transposed
+    return None
+
+
+def _holds_bold(node) -> bool:
+    inner = node.children if isinstance(node, Group) else [node]
+    return bool(inner) and is_bold(inner[0])
+
+
 class BoldMixin:
     """Bold names, their accents, and the operators only vectors have (norm, gradient)."""
 

@@ -41,7 +41,10 @@ class CalculusMixin:
             if j >= len(den) or not (starts_name(den[j]) or is_macro(den[j])):
                 raise Fail(f"a variable is missing after {written} in the derivative", at)
             at = den[j].start
-            if starts_name(den[j]) or is_bold(den[j]):  # d/doldsymbol	heta: entry by entry
+            if is_bold(den[j]) and any(is_bold(t) for t in den[j + 1:]):
+                raise Fail("a second derivative by a vector (a Hessian) is a matrix; matrices "
+                           "are not read", den[j].start)
+            if starts_name(den[j]) or is_bold(den[j]):  # by a bold name: entry by entry
                 var, j = self.identifier(den, j, ctx)
             else:
                 var, j = None, j + 1

@@ -5,7 +5,7 @@ import sympy as sp
 
 from . import expectations, optimisers, vectors
 from .applications import is_word_name
-from .bold import is_bold
+from .bold import is_bold, outer_product
 from .bridge import MAX_FACTORIAL, check_number
 from .ellipsis import ELLIPSES, is_ellipsis, is_written_product
 from .nodes import (Ctx, arg_nodes, binds, is_char, is_derivative, is_letter, is_macro, is_operator,
@@ -148,6 +148,10 @@ class TermsMixin:
             parts.append((rf"\variable{{{name}}}", offset))
 
         self._check_division(nodes)
+        outer = outer_product(nodes)
+        if outer is not None:
+            raise Fail(r"an outer product (\mathbf{x}\mathbf{x}^\top) is a matrix; matrices are "
+                       "not read", outer)
         if any(is_macro(t, *ELLIPSES) for t in nodes) and is_written_product(nodes):
             return self.written_product(nodes, ctx)  # y_1 y_2 \cdots y_N
         k, n = 0, len(nodes)
