@@ -373,4 +373,4 @@ def check_at_most(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, samples: int = 1000,
 
 
 # The optimiser check lives in its own module; it is part of this module's interface.
-from .ranking import check_ranking  # noqa: E402  (ranking imports the helpers above)
+from .ranking import check_ranking  # noqa: E402, F401  (re-exported; imports the helpers above)
