@@ -214,3 +214,16 @@ $$D_{\mathrm{KL}}(\hat{p} \,\|\, q) = \sum_{x} \hat{p}(x) \log \frac{\hat{p}(x)}
 $$D_{\mathrm{KL}}(\hat{p} \,\|\, q) = \sum_{x} \hat{p}(x) \log \frac{q(x)}{\hat{p}(x)}$$
 """)
     assert [s for s, _ in got] == ["verified", "refuted"], got
+
+
+def test_quantities_of_numbers_are_those_of_coins(tmp_path):
+    got = statuses(tmp_path, r"""
+$$D_{\mathrm{KL}}(a \,\|\, b) = a \log \frac{a}{b} + (1 - a) \log \frac{1 - a}{1 - b}$$
+
+$$D_{\mathrm{KL}}(a \,\|\, b) = D_{\mathrm{KL}}(1 - a \,\|\, 1 - b)$$
+
+$$D_{\mathrm{KL}}(a \,\|\, b) = a \log \frac{b}{a} + (1 - a) \log \frac{1 - a}{1 - b}$$
+
+$$\mathbb{H}(a) = -a \log a - (1 - a) \log (1 - a)$$
+""")
+    assert [s for s, _ in got] == ["verified", "verified", "refuted", "verified"], got

@@ -20,7 +20,9 @@ from .docaxes import collapse_deltas, unify_ranges
 from .docdefs import INFORMATION
 from .domains import NATURAL, SIZE
 from .doctable import scalar_symbols
-from .functions import unfold_all
+from .functions import (BinaryCrossEntropy, BinaryKL, CrossEntropy, Entropy, KLDivergence,
+                        unfold_all)
+from .notation import Label
 from .parse import Objective
 from .read.ranges import RangeSize
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
@@ -65,6 +67,7 @@ class ClaimsMixin:
         pairs = tuple((a, b) for a, b, _ in given)
         # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
         left, right = (substitute(unfold_all(e) if pairs else e, pairs) for e in (lhs, rhs))
+        left, right = coins([left, right])
         events = [c for s in (left, right) for c in s.atoms(AppliedUndef)
                   if str(c.func) == "I" and len(c.args) == 1]
         if events:
@@ -222,6 +225,39 @@ class ClaimsMixin:
                                           for w in named)}
         return tuple(sorted((f for f in (through or fams) if self.table.meaning(
             str(f.label), True).domain.name in OPTIMISER_DOMAINS), key=sp.default_sort_key))
+
+
+def coins(exprs: list) -> list:
+    """H(a), CE(a, b), D_KL(a || b) of names the step also uses as numbers (a log a ...):
+    the quantities of the coins Bern(a), Bern(b), not of distributions named a and b."""
+    scalars = {s.name: s for e in exprs for s in scalar_symbols(e)  # not a family's label
+               if not s.is_integer and not isinstance(s, Label)}
+    if not scalars:
+        return exprs
+
+    def coin(arg):
+        return scalars.get(str(arg.label)) if isinstance(arg, sp.IndexedBase) else arg
+
+    def binary(q):
+        args = [coin(a) for a in q.args]
+        if any(a is None or isinstance(a, sp.IndexedBase) for a in args):
+            return q
+        if isinstance(q, Entropy) and len(args) == 1:
+            return BinaryCrossEntropy(args[0], args[0])
+        if isinstance(q, CrossEntropy):
+            return BinaryCrossEntropy(*args)
+        return BinaryKL(*args)
+
+    def named_ce(call):  # \mathrm{CE}(a, b) of two numbers
+        return BinaryCrossEntropy(*call.args)
+    out = []
+    for e in exprs:
+        e = e.replace(lambda q: isinstance(q, (Entropy, CrossEntropy, KLDivergence))
+                      and type(q) in (Entropy, CrossEntropy, KLDivergence), binary)
+        e = e.replace(lambda c: isinstance(c, AppliedUndef) and str(c.func) == "CE"
+                      and len(c.args) == 2, named_ce)
+        out.append(e)
+    return out
 
 
 def _inside_unit_interval(scope, cex) -> bool:

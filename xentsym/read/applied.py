@@ -131,6 +131,9 @@ class AppliedMixin:
         coins = [self._coin_parameter(a, ctx) for a in args]
         if len(args) == 2 and None not in coins:
             return BinaryKL(*coins)
+        if len(args) == 2 and self.names is PLAIN_NAMES and all(args):
+            # D(1 - a || 1 - b): no distribution is an expression, so these are two coins
+            return BinaryKL(*(self.expression(a, ctx, start_of(a, group.start)) for a in args))
         if not strict:
             return None
         raise Fail("D_{KL}(...) takes two distributions: D_{KL}(p || q)", group.start)
