@@ -227,3 +227,15 @@ $$D_{\mathrm{KL}}(a \,\|\, b) = a \log \frac{b}{a} + (1 - a) \log \frac{1 - a}{1
 $$\mathbb{H}(a) = -a \log a - (1 - a) \log (1 - a)$$
 """)
     assert [s for s, _ in got] == ["verified", "verified", "refuted", "verified"], got
+
+
+def test_a_step_rests_on_the_fact_its_since_clause_gives(tmp_path):
+    got = statuses(tmp_path, r"""
+$$-y_i + \hat{y}_i \sum_{k} y_k = \hat{y}_i - y_i, \qquad \text{since } \sum_{k} y_k = 1$$
+
+$$-y_i + \hat{y}_i \sum_{k} y_k = \hat{y}_i + y_i, \qquad \text{since } \sum_{k} y_k = 1$$
+
+$$-y_i + \hat{y}_i \sum_{k} y_k = \hat{y}_i - y_i$$
+""")
+    assert [s for s, _ in got][:2] == ["verified", "refuted"], got
+    assert got[2][0] != "verified", got

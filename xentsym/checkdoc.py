@@ -325,8 +325,10 @@ class _Checker(ClaimsMixin):
             a, rel, b = parse_relation(side.text, plain=True, **where)
         except XentsymError:
             return (), side.text.strip()
-        if rel != "=" or not isinstance(a, (sp.Symbol, sp.Indexed)):
+        if rel != "=" or isinstance(a, Objective) or isinstance(b, Objective) or \
+                is_number(a):
             return (), side.text.strip()
+        # NAME = VALUE, or a fact the step rests on (since \sum_k y_k = 1): written in
         return ((a, b, side.line),), None
 
     @staticmethod

@@ -64,9 +64,13 @@ class ClaimsMixin:
             relation = SAME_OPTIMUM if lhs.sense == rhs.sense else SWITCH_SENSE
             sense, named = rhs.sense, tuple(lhs.wrt) + tuple(rhs.wrt)
             lhs, rhs = lhs.expr, rhs.expr
-        pairs = tuple((a, b) for a, b, _ in given)
+        pairs = tuple((a, b) for a, b, _ in given if isinstance(a, (sp.Symbol, sp.Indexed)))
+        # a fact the step rests on (since \sum_k y_k = 1): that expression has that value
+        facts = {a: b for a, b, _ in given if not isinstance(a, (sp.Symbol, sp.Indexed))}
         # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
         left, right = (substitute(unfold_all(e) if pairs else e, pairs) for e in (lhs, rhs))
+        if facts:
+            left, right = (e.xreplace(facts) for e in (left, right))
         left, right = coins([left, right])
         events = [c for s in (left, right) for c in s.atoms(AppliedUndef)
                   if str(c.func) == "I" and len(c.args) == 1]

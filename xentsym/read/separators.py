@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 CONDITION_WORDS = frozenset({"if", "iff", "for", "when", "whenever", "given", "provided",
-                             "assuming", "with", "at", "on", "unless"})
+                             "assuming", "with", "at", "on", "unless", "since", "because"})
 SPACING = frozenset({r"\quad", r"\qquad", r"\hspace", r"\hskip", r"\enspace", r"\hfill"})
 SMALL_SPACING = frozenset({r"\,", r"\;", r"\:", r"\!", "\\ ", "~", r"\>"})
 WORDS = frozenset({r"\text", r"\mbox", r"\textrm", r"\textit", r"\textbf", r"\textsf",
@@ -37,7 +37,7 @@ LOGIC_WORDS = {r"\because": "because", r"\therefore": "therefore", r"\forall": "
 # Single words that are prose even without spaces around them (\text{and}); any other bare
 # word in \text{..} (\text{KL}, \text{loss}) is a name in the formula.
 CONNECTIVES = frozenset({"and", "or", "so", "hence", "thus", "therefore", "then", "where",
-                         "since", "because", "by", "gives", "giving", "yields", "implies",
+                         "by", "gives", "giving", "yields", "implies",
                          "ie", "eg", "also", "using", "as", "but", "otherwise", "else",
                          "equivalently", "similarly", "likewise", "respectively", "whence",
                          "consequently", "moreover", "finally", "now", "clearly", "recall"})
