@@ -239,3 +239,21 @@ $$-y_i + \hat{y}_i \sum_{k} y_k = \hat{y}_i - y_i$$
 """)
     assert [s for s, _ in got][:2] == ["verified", "refuted"], got
     assert got[2][0] != "verified", got
+
+
+def test_defined_labelled_functions_laws_and_optimised_distributions(tmp_path):
+    got = statuses(tmp_path, r"""
+$$H_b(\theta) = -\theta \log \theta - (1 - \theta) \log (1 - \theta)$$
+
+$$H_b\left(\tfrac{1}{2}\right) = \log 2$$
+
+$$H_b\left(\tfrac{1}{2}\right) = 1$$
+
+$$\sum_{k=1}^{n} P(X = k) = \sum_{k=1}^{n} p(k)$$
+
+$$\mathop{\mathrm{argmin}}_\theta \; D_{\mathrm{KL}}(P \,\|\, q_\theta) = \mathop{\mathrm{argmin}}_\theta \; H(P, q_\theta)$$
+
+$$\mathop{\mathrm{argmax}}_\theta \; D_{\mathrm{KL}}(P \,\|\, q_\theta) = \mathop{\mathrm{argmin}}_\theta \; H(P, q_\theta)$$
+""")
+    assert [s for s, _ in got] == ["defined", "verified", "refuted", "verified", "verified",
+                                   "refuted"], got

@@ -114,7 +114,8 @@ class _Checker(ClaimsMixin):
         warns: list = []
         text = side.text
         where = {"file": self.doc.path, "line": side.line, "column": side.column,
-                 "warnings": warns, "plain": True, "functions": self.functions}
+                 "warnings": warns, "plain": True,
+                 "functions": self.functions | {f.name for f in self.defs.functions}}
         if side.optimiser is not None or (
                 re.match(r"\s*\\(arg\s*\\?|operatorname\*?\{|mathop\{|underset)", text)
                 and re.search(r"arg\s*\\?(max|min)|argm(ax|in)", text)):

@@ -224,9 +224,10 @@ class ClaimsMixin:
     def _parameters(self, left, right, named=()) -> tuple:
         """The model's probabilities: families in (0, 1) that the optimised variables reach
         (any, when the variables do not appear at all), as the values being optimised."""
-        fams = {ix.base for e in (left, right) for ix in e.atoms(sp.Indexed)}
-        through = {f for f in fams if any(re.search(rf"\b{re.escape(str(w))}\b", str(f.label))
-                                          for w in named)}
+        fams = {b for e in (left, right) for b in e.atoms(sp.IndexedBase)}  # also in H, D_KL
+        through = {f for f in fams if any(  # q_theta, P(x[_], theta): theta as a whole word
+            re.search(rf"(?<![A-Za-z]){re.escape(str(w))}(?![A-Za-z])", str(f.label))
+            for w in named)}
         return tuple(sorted((f for f in (through or fams) if self.table.meaning(
             str(f.label), True).domain.name in OPTIMISER_DOMAINS), key=sp.default_sort_key))
 

@@ -105,7 +105,7 @@ class AppliedMixin:
             return value
         args, _ = split_top(group.children, lambda ns, q: 1 if is_char(ns[q], ",") else 0)
         # one name is a distribution; H(y, \hat{y}) of two keeps its label-probability reading
-        dists = [self._distribution(a, ctx, any_name=len(args) == 1) for a in args]
+        dists = [self._distribution(a, ctx, any_name=len(args) == 1 or _pq(a)) for a in args]
         if len(args) == 1 and dists[0] is not None:
             return Entropy(dists[0])
         if len(args) == 2 and None not in dists:
@@ -187,6 +187,19 @@ class AppliedMixin:
             raise Fail(r"\sigma(...) (the sigmoid) takes one argument", group.start)
         return Sigmoid(self.expression(group.children, ctx, group.start + 1))
 
+    def _law(self, name: str, args: list, sides: list, ctx: Ctx):
+        """``P(X = k)`` for a random variable X whose law is a distribution (X ~ p): the
+        entry ``p_k``, as ``p(k)`` reads; None otherwise."""
+        var = [t for t in sides[0] if not is_macro(t, *SPACING)]
+        if name != "P" or len(args) != 1 or self.names is not PLAIN_NAMES or len(var) != 1 \
+                or not is_letter(var[0]) or var[0].text not in self.names.distributions \
+                or not var[0].text.isupper():
+            return None
+        value = self.expression(sides[1], ctx, start_of(sides[1], var[0].start))
+        if not (isinstance(value, sp.Symbol) and value.is_integer):
+            return None
+        return self.names.distributions[var[0].text][value]
+
     def generic_function(self, name: str, group: Group, ctx: Ctx):
         def sep(ns, q):
             if is_char(ns[q], "|") and q + 1 < len(ns) and is_char(ns[q + 1], "|"):
@@ -204,9 +217,27 @@ class AppliedMixin:
             if ops:  # the event Y = v: the function is taken at the value v
                 if not sides[0]:
                     raise Fail("an event needs a variable before '='", ops[0].start)
+                law = self._law(name, args, sides, ctx)
+                if law is not None:
+                    return law
                 arg = sides[1]
             values.append(self.expression(arg, ctx, start_of(arg, group.start)))
         return sp.Function(name, real=True)(*values)
+
+
+def _pq(nodes: list) -> bool:
+    """A name spelled with p or q (P, \\hat{p}, q_\\theta): a distribution in H(P, q_\\theta),
+    where H(y, \\hat{y}) of other letters is a label and a probability."""
+    nodes = [t for t in nodes if not is_macro(t, *SPACING)]
+    if not nodes or not isinstance(nodes[0], Tok):
+        return False
+    head = nodes[0]
+    if head.kind == "letter":
+        return head.text in "pqPQ"
+    if head.kind == "macro" and len(nodes) > 1 and isinstance(nodes[1], Group):
+        inner = nodes[1].children
+        return bool(inner) and is_letter(inner[0]) and inner[0].text in "pqPQ"
+    return False
 
 
 _QUANTITY_READERS: dict[str, Callable] = {

@@ -121,8 +121,9 @@ class IdentifiersMixin:
                 value = self.generic_function(name, group, ctx)
             if value is None and label is None and self._applied(head, name, group):
                 value = self.generic_function(name, group, ctx)
-            if value is None and label is not None and group.kind == "paren" and \
-                    self._applied(head, name, group):  # q_\theta(x_i), q_\theta(y | x)
+            if value is None and label is not None and group.kind == "paren" and (
+                    self._applied(head, name, group) or f"{name}_{label}" in self.functions):
+                # q_\theta(x_i), q_\theta(y | x); H_b(1/2) once the document defines H_b
                 value = self.generic_function(f"{name}_{label}", group, ctx)
             if value is not None:
                 return value, k + 1
