@@ -50,3 +50,17 @@ def test_an_unreadable_prose_definition_is_no_error(tmp_path):
 $$a + a = 2a$$
 """)
     assert not got.errors and [s.status for s in got.steps] == ["verified"]
+
+
+def test_a_formula_said_with_is_holds_for_the_next_display_only(tmp_path):
+    assert prose(r"the prediction is $\hat{y} = \sigma(z)$, so") == [r"\hat{y} = \sigma(z)"]
+    got = report(tmp_path, r"""When the prediction is a sigmoid, $\hat{y} = \sigma(z)$, we get
+
+$$\log \hat{y} = -\log(1 + e^{-z})$$
+
+and later, for any prediction,
+
+$$\log \hat{y} = -\log(1 + e^{-z})$$
+""")
+    first, second = (s.status for s in got.steps)
+    assert first == "verified" and second != "verified", got.text()

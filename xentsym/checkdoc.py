@@ -24,7 +24,7 @@ import sympy as sp
 
 from . import document as docs
 from .check.worker import Worker
-from .dochints import Declared, Defined, read_hint
+from .dochints import Declared, Defined, Specialised, read_hint
 from .docclaims import OPTIMISER_DOMAINS, ClaimsMixin, atoms_of
 from .docdefs import INFORMATION, Definitions, Known, is_name, mentions, name_key
 from .docrescue import READINGS
@@ -82,8 +82,9 @@ class _Checker(ClaimsMixin):
                 if not getattr(h, "prose", False):  # a sentence is no promise to be read
                     self.report.errors.append((h.line, h.column, exc.message))
                 continue
-            if getattr(h, "prose", False) and not (isinstance(item, Defined) and
-                                                   is_name(item.lhs)):
+            if getattr(h, "prose", False) and not (
+                    (isinstance(item, Defined) and is_name(item.lhs)) or
+                    (isinstance(item, Specialised) and is_name(item.old))):
                 continue
             placed.append(_Placed(starts[h.line - 1] + h.column - 1, h.line, item))
         return placed

@@ -1,11 +1,12 @@
 r"""Definitions the prose makes in inline math: "let $u_k = 1/K$", "where $m = \sum_i x_i$".
 
 A sentence that introduces a name with a defining word (let, define, denote, where, set,
-write, is, be, as; 令, 设, 记, 其中, 为, 是) shortly before an inline formula ``NAME = VALUE``
-(a few words apart, in the same clause) defines that name, as
-a hint ``NAME := VALUE`` would, from that point on. Such a hint is *soft*: when the checker
-cannot read it as a definition it is skipped, never an error. A value without a letter
-(``$y = 1$``) is a case the sentence considers, not a definition.
+write; 令, 设, 记, 其中) shortly before an inline formula ``NAME = VALUE`` (a few words apart,
+in the same clause) defines that name from that point on, as a hint ``NAME := VALUE``
+would. Said with is, be, as (为, 是) it holds for the next display only, as a hint
+``NAME = VALUE`` would. Such a hint is *soft*: when the checker cannot read it, it is
+skipped, never an error. A value without a letter (``$y = 1$``) is a case the sentence
+considers, not a definition.
 """
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from .model import Document, Hint
 
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$|\\\((.+?)\\\)", re.S)
 _DEFINING = re.compile(
-    r"(?:\b(?:let|define|defines|defined|denote|denotes|denoted|where|set|write|writing|is|be"
-    r"|as)\b|令|设|记|其中|定义|为|是)[^.;:!?。；：\n$]{0,40}$", re.I)
+    r"(?:\b(?:let|define|defines|defined|denote|denotes|denoted|where|set|write|writing)\b"
+    r"|令|设|记|其中|定义)[^.;:!?。；：\n$]{0,40}$", re.I)
+# "the prediction is $\hat{y} = \sigma(z)$": said of what comes next, not a definition for
+# the rest of the document -- it holds for the next display only (a NAME = VALUE hint).
+_SAYING = re.compile(r"\b(?:is|be|as|are)\b[^.;:!?。；：\n$]{0,40}$|(?:为|是)[^。；：\n$]{0,20}$",
+                     re.I)
 _RELATION_MACROS = re.compile(r"\\(?:le|ge|leq|geq|neq|ne|approx|sim|in|to|propto)(?![A-Za-z])")
 
 
@@ -29,13 +34,15 @@ def prose_definitions(doc: Document, prose: str, spans: list[tuple[int, int]]) -
             group = 1 if m.group(1) is not None else 2
             body = m.group(group).strip()
             before = prose[max(start, m.start() - 60):m.start()]
-            if not _DEFINING.search(before) or _RELATION_MACROS.search(body):
+            strong = _DEFINING.search(before) is not None
+            if not (strong or _SAYING.search(before)) or _RELATION_MACROS.search(body):
                 continue
             sides = _split_equals(body)
             if sides is None or not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", sides[1])):
                 continue
             line, col = doc.position(m.start(group))
-            out.append(Hint(line, col, f"{sides[0]} := {sides[1]}", prose=True))
+            sign = ":=" if strong else "="
+            out.append(Hint(line, col, f"{sides[0]} {sign} {sides[1]}", prose=True))
     return out
 
 
