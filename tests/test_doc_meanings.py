@@ -257,3 +257,14 @@ $$\mathop{\mathrm{argmax}}_\theta \; D_{\mathrm{KL}}(P \,\|\, q_\theta) = \matho
 """)
     assert [s for s, _ in got] == ["defined", "verified", "refuted", "verified", "verified",
                                    "refuted"], got
+
+
+def test_an_inequality_false_with_undeclared_names_in_the_unit_interval_is_refuted(tmp_path):
+    got = statuses(tmp_path, r"""
+<!-- xentsym: p: distributions over K -->
+$$\sum_{k=1}^{K} p_k \log t_k \ge \log \sum_{k=1}^{K} p_k t_k$$
+
+$$\sum_{k=1}^{K} p_k \log t_k \le \log \sum_{k=1}^{K} p_k t_k$$
+""")
+    # Jensen reversed fails with every t_k in (0, 1) too; Jensen itself holds for all t > 0
+    assert got[0][0] == "refuted" and got[1][0] != "refuted", got

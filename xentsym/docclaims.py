@@ -18,11 +18,11 @@ from . import conditions as cond
 from .derivation import Step
 from .docaxes import collapse_deltas, unify_ranges
 from .docdefs import INFORMATION
-from .domains import NATURAL, SIZE
+from .domains import NATURAL, PROBABILITY, SIZE
 from .doctable import scalar_symbols
 from .functions import (BinaryCrossEntropy, BinaryKL, CrossEntropy, Entropy, KLDivergence,
                         unfold_all)
-from .notation import Label
+from .notation import Declaration, Label, Scope
 from .parse import Objective
 from .read.ranges import RangeSize
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
@@ -178,7 +178,15 @@ class ClaimsMixin:
         if relation == AT_MOST and result.status == "refuted" and loose and \
                 not _inside_unit_interval(scope, cex):
             # An inequality between names with no declared domain is rarely meant for every
-            # real value (log t <= t - 1 needs t > 0): a witness there is not the author's.
+            # real value (log t <= t - 1 needs t > 0): a witness there is not the author's,
+            # unless one exists with all of them in (0, 1), inside any domain meant for them.
+            narrow = Scope([Declaration(d.obj, PROBABILITY if d.domain == NATURAL else
+                                        d.domain, d.over, d.meaning) for d in scope])
+            again = check_step(step, narrow, self.options, self.worker)
+            if again.status == "refuted" and again.numeric.counterexample is not None:
+                return "refuted", "counterexample", said + [
+                    f"{', '.join(loose)} taken in (0, 1) for the counterexample"], \
+                    again.numeric.counterexample
             return "unproven", (f"false for some real values of {', '.join(loose)}, whose "
                                 f"domain the document does not declare{shown}"), said, None
         if result.status == "refuted" and cex is not None:
