@@ -64,3 +64,8 @@ $$\log \hat{y} = -\log(1 + e^{-z})$$
 """)
     first, second = (s.status for s in got.steps)
     assert first == "verified" and second != "verified", got.text()
+
+
+def test_formulas_listed_after_a_defining_word_are_defined_alike():
+    got = prose(r"Write $t_i = \theta x_i$ and $h_i = \sigma(t_i)$. If $y = 1$ and $z = w$ then")
+    assert got == [r"t_i := \theta x_i", r"h_i := \sigma(t_i)"]

@@ -22,6 +22,7 @@ _DEFINING = re.compile(
 # the rest of the document -- it holds for the next display only (a NAME = VALUE hint).
 _SAYING = re.compile(r"\b(?:is|be|as|are)\b[^.;:!?。；：\n$]{0,40}$|(?:为|是)[^。；：\n$]{0,20}$",
                      re.I)
+_AND = re.compile(r"\s*(?:,|and|,\s*and|以及|和|及|、|，)\s*", re.I)
 _RELATION_MACROS = re.compile(r"\\(?:le|ge|leq|geq|neq|ne|approx|sim|in|to|propto)(?![A-Za-z])")
 
 
@@ -30,17 +31,24 @@ def prose_definitions(doc: Document, prose: str, spans: list[tuple[int, int]]) -
     with code and comments blanked) inside ``spans`` (the stretches between displays)."""
     out = []
     for start, end in spans:
+        last = None  # (end, strong) of the previous formula a sentence defined
         for m in _INLINE.finditer(prose, start, end):
             group = 1 if m.group(1) is not None else 2
             body = m.group(group).strip()
             before = prose[max(start, m.start() - 60):m.start()]
             strong = _DEFINING.search(before) is not None
-            if not (strong or _SAYING.search(before)) or _RELATION_MACROS.search(body):
+            # "write $t_i = ...$ and $h_i = ...$": the second is said the same way
+            listed = last is not None and _AND.fullmatch(prose[last[0]:m.start()]) is not None
+            strong = strong or (listed and last[1])
+            said = strong or listed or _SAYING.search(before) is not None
+            last = None
+            if not said or _RELATION_MACROS.search(body):
                 continue
             sides = _split_equals(body)
             if sides is None or not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", sides[1])):
                 continue
             line, col = doc.position(m.start(group))
+            last = (m.end(), strong)
             sign = ":=" if strong else "="
             out.append(Hint(line, col, f"{sides[0]} {sign} {sides[1]}", prose=True))
     return out
