@@ -79,10 +79,10 @@ class _Checker(ClaimsMixin):
             try:
                 item = read_hint(h.text, file=self.doc.path, line=h.line, column=h.column)
             except XentsymError as exc:
-                if not getattr(h, "prose", False):  # a sentence is no promise to be read
+                if not h.prose:  # a sentence is no promise to be read
                     self.report.errors.append((h.line, h.column, exc.message))
                 continue
-            if getattr(h, "prose", False) and not (
+            if h.prose and not (
                     (isinstance(item, Defined) and is_name(item.lhs)) or
                     (isinstance(item, Specialised) and is_name(item.old))):
                 continue
@@ -175,7 +175,7 @@ class _Checker(ClaimsMixin):
             row = DocStep(st.line, chain.number, st.index, st.lhs.text.strip(),
                           st.rhs.text.strip(), "unparsed", relation=st.relation)
             self.report.steps.append(row)
-            first = st.index == 1 and not getattr(chain, "continued", False)
+            first = st.index == 1 and not chain.continued
             self._run(st, row, derivative, first)
             self.display_rows.append((st, row, derivative, first, set(self.defs.known)))
 

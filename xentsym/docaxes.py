@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .check.calculus import collapse_delta_sums
 from .read.ranges import RangeSize
 
 
@@ -108,11 +109,7 @@ def collapse_deltas(exprs: list) -> list:
                 if idx != var and isinstance(idx, sp.Symbol) and idx.is_integer and \
                         var in d.args:
                     facts.append(sp.Q.ge(idx, 1) & sp.Q.le(idx, hi))
-    out = [e.replace(lambda s: isinstance(s, sp.Sum) and s.has(sp.KroneckerDelta),
-                     lambda s: s.doit()) for e in exprs]
-    if facts:
-        out = [sp.refine(e, sp.And(*facts)) if e.has(sp.Piecewise) else e for e in out]
-    return out
+    return [collapse_delta_sums(e, facts) for e in exprs]
 
 
 __all__ = ["collapse_deltas", "unify_ranges"]

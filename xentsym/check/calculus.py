@@ -25,11 +25,17 @@ def evaluate_derivatives(expr: sp.Expr, scope: Scope) -> sp.Expr:
     e = unfold_all(expr)
     facts = [f for d in e.atoms(sp.Derivative) for f in _entry_ranges(d)]
     e = e.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit(deep=False))
+    return scope.canonical(collapse_delta_sums(e, facts))
+
+
+def collapse_delta_sums(e, facts=()):
+    """Sums of Kronecker deltas done; the cases SymPy leaves (is the index in range?)
+    settled by ``facts`` (Q.ge(j, 1) & Q.le(j, N) ...)."""
     e = e.replace(lambda s: isinstance(s, sp.Sum) and s.has(sp.KroneckerDelta),
                   lambda s: s.doit())
     if facts and e.has(sp.Piecewise):
         e = sp.refine(e, sp.And(*facts))
-    return scope.canonical(e)
+    return e
 
 
 def _entry_ranges(d: sp.Derivative) -> list:

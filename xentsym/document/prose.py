@@ -3,7 +3,7 @@ r"""Definitions the prose makes in inline math: "let $u_k = 1/K$", "where $m = \
 A sentence that introduces a name with a defining word (let, define, denote, where, set,
 write; 令, 设, 记, 其中) shortly before an inline formula ``NAME = VALUE`` (a few words apart,
 in the same clause) defines that name from that point on, as a hint ``NAME := VALUE``
-would. Said with is, be, as (为, 是) it holds for the next display only, as a hint
+would. Said with is, are, be, as (为, 是) it holds for the next display only, as a hint
 ``NAME = VALUE`` would. Such a hint is *soft*: when the checker cannot read it, it is
 skipped, never an error. A value without a letter (``$y = 1$``) is a case the sentence
 considers, not a definition.
