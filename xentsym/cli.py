@@ -56,22 +56,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="seconds for each symbolic check (default 5)")
     ver.add_argument("--format", choices=("text", "json"), default="text")
 
-    ren = sub.add_parser("render", help="print a derivation as LaTeX or Markdown, or make a "
-                         "PDF or an HTML page")
-    ren.add_argument("name", nargs="?", help="a derivation name (see `xentsym list`)")
-    ren.add_argument("--all", action="store_true", help="every derivation, one after another")
-    ren.add_argument("--from", dest="paths", nargs="+", default=["derivations"],
-                     metavar="PATH", help="where to find derivations (default ./derivations)")
-    ren.add_argument("--format", choices=("latex", "markdown", "pdf", "html"), default="latex",
-                     help="html: one self-contained page, every step verified (MathML)")
-    ren.add_argument("--lang", choices=("en", "zh"), default="en")
-    ren.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-
-    plo = sub.add_parser("plot", help="plot a lecture formula (needs the extra xentsym[plot])")
-    plo.add_argument("name", nargs="?", help="a plot name (see --list)")
-    plo.add_argument("-o", "--output", metavar="FILE.svg|FILE.png",
-                     help="where to write the plot (default NAME.svg)")
-    plo.add_argument("--list", action="store_true", help="list the plots and exit")
+    from .render import command as render_command
+    render_command.add_render_arguments(sub.add_parser(
+        "render", help="print a derivation as LaTeX or Markdown, or make a PDF or an HTML page"))
+    render_command.add_plot_arguments(sub.add_parser(
+        "plot", help="plot a lecture formula (needs the extra xentsym[plot])"))
 
     doc = sub.add_parser("check-doc", help="check the derivation chains inside a document")
     doc.add_argument("file", help="a Markdown (.md) or LaTeX (.tex) file")
@@ -113,65 +102,13 @@ def _verify(args) -> int:
 
 
 def _render(args) -> int:
-    from pathlib import Path
-
-    from .discover import discover
-    from .render import latex as tex
-    from .render.markdown import markdown
-    if bool(args.name) == args.all:
-        raise XentsymError("render takes a derivation NAME or --all")
-    chosen = discover(args.paths, only=None if args.all else args.name)
-    if args.format == "pdf":
-        out = Path(args.output or f"{args.name or 'derivations'}.pdf")
-        tex.compile_pdf(tex.document(chosen, args.lang), out, args.lang)
-        print(f"wrote {out}", file=sys.stderr)
-        return EXIT_OK
-    if args.format == "html":
-        return _render_html(args, chosen)
-    make = tex.snippet if args.format == "latex" else markdown
-    text = "\n".join(make(d, args.lang) for d in chosen)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
-
-
-def _write(path: str, text: str) -> None:
-    from pathlib import Path
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise XentsymError(f"cannot write: {exc.strerror or exc}", file=path) from None
-
-
-def _render_html(args, chosen) -> int:
-    from .render import html
-    from .verify import summary
-    page, results = html.render(chosen, args.lang)
-    if args.output:
-        _write(args.output, page)
-        counts = summary(results)
-        print(f"wrote {args.output}: {counts['verified']} verified, {counts['refuted']} "
-              f"refuted, {counts['unproven']} unproven", file=sys.stderr)
-    else:
-        sys.stdout.write(page)
-    return EXIT_OK if all(r.status == "verified" for r in results) else EXIT_FAILED
+    from .render.command import render
+    return render(args)
 
 
 def _plot(args) -> int:
-    from .render import plot
-    if args.list:
-        for name, (_, what) in plot.PLOTS.items():
-            print(f"{name:<22} {what}")
-        return EXIT_OK
-    if not args.name:
-        raise XentsymError(f"plot takes a NAME or --list; plots: {', '.join(plot.names())}")
-    if args.name not in plot.PLOTS:
-        raise XentsymError(f"no plot named {args.name!r}; plots: {', '.join(plot.names())}")
-    out = plot.save(args.name, args.output or f"{args.name}.svg")
-    print(f"wrote {out}", file=sys.stderr)
-    return EXIT_OK
+    from .render.command import plot
+    return plot(args)
 
 
 COMMANDS = {"list": _list, "verify": _verify, "render": _render, "check-doc": _check_doc,
