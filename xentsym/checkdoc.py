@@ -82,7 +82,7 @@ class _Checker(ClaimsMixin):
                 if not h.prose:  # a sentence is no promise to be read
                     self.report.errors.append((h.line, h.column, exc.message))
                 continue
-            if h.prose and not (
+            if h.prose and not isinstance(item, Declared) and not (
                     (isinstance(item, Defined) and is_name(item.lhs)) or
                     (isinstance(item, Specialised) and is_name(item.old))):
                 continue
@@ -147,15 +147,16 @@ class _Checker(ClaimsMixin):
                 self.table.meaning(name, family).domain.name not in OPTIMISER_DOMAINS
         return item.replace(event, lambda e: sp.Function("I")(e.args[0]))
 
-    def _restated(self, known: Known, name: str, rhs) -> tuple:
-        """A known name stated again: equal, or the same optimisers, or refuted."""
-        first = self._rescued(known.body, rhs, EQUAL, (), False)
+    def _restated(self, known: Known, name: str, rhs, given: tuple = ()) -> tuple:
+        """A known name stated again: equal, or the same optimisers, or refuted (under the
+        row's condition, if it has one: loss = -log y-hat when y = 1)."""
+        first = self._rescued(known.body, rhs, EQUAL, given, False)
         if first[0] != "refuted" or isinstance(rhs, Objective):
             return first
         for relation, words in ((SAME_OPTIMUM, "has the same minimisers and maximisers"),
                                 (SWITCH_SENSE, "has the sign flipped: its maximisers are the "
                                                "minimisers")):
-            status, msg, said, _ = self._check(known.body, rhs, relation)
+            status, msg, said, _ = self._check(known.body, rhs, relation, given)
             if status == "verified":
                 return ("verified", f"not equal to {name} of line {known.line}, but {words} "
                         f"of it", said, None)
@@ -256,8 +257,10 @@ class _Checker(ClaimsMixin):
                 self.report.warnings.append((st.line, row.message))
                 self.defs.learn(lhs, rhs, key, st.line)
                 return
-            res = self._restated(known, row.lhs, rhs)
-            if res[0] == "verified":  # a refuted restatement never becomes the meaning
+            res = self._restated(known, row.lhs, rhs, given)
+            # A refuted restatement never becomes the meaning, nor one true only under the
+            # row's condition.
+            if res[0] == "verified" and given == self.given:
                 self.defs.known[key] = Known(rhs, st.line)
             return self._fill(row, res)
         if stationarity(lhs, rhs, derivative):
@@ -327,6 +330,9 @@ class _Checker(ClaimsMixin):
             a, rel, b = parse_relation(side.text, plain=True, **where)
         except XentsymError:
             return (), side.text.strip()
+        if rel == "!=" and all(
+                isinstance(x, sp.Symbol) and x.is_integer for x in (a, b)):
+            return ((sp.Ne(a, b), sp.true, side.line),), None  # (i \neq k): indices apart
         if rel != "=" or isinstance(a, Objective) or isinstance(b, Objective) or \
                 is_number(a):
             return (), side.text.strip()

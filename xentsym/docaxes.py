@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .check.calculus import collapse_delta_sums
+from .check.calculus import collapse_delta_sums, evaluate_derivatives
 from .read.ranges import RangeSize
 
 
@@ -112,4 +112,20 @@ def collapse_deltas(exprs: list) -> list:
     return [collapse_delta_sums(e, facts) for e in exprs]
 
 
-__all__ = ["collapse_deltas", "unify_ranges"]
+def distinct_indices(expr, apart, scope):
+    r"""``expr`` for indices that differ (``\partial \hat{y}_k / \partial z_i`` with
+    ``(i 
+eq k)``): derivatives evaluated, then their Kronecker deltas of those indices are 0.
+
+    >>> i, k = sp.symbols("i k", integer=True, positive=True)
+    >>> distinct_indices(sp.KroneckerDelta(i, k) + 1, [sp.Ne(i, k)], None)
+    1
+    """
+    if scope is not None and expr.has(sp.Derivative):
+        expr = evaluate_derivatives(expr, scope)
+    zero = {sp.KroneckerDelta(*c.args): 0 for c in apart}
+    zero.update({sp.KroneckerDelta(*reversed(c.args)): 0 for c in apart})
+    return expr.xreplace(zero)
+
+
+__all__ = ["collapse_deltas", "distinct_indices", "unify_ranges"]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import conditions as cond
 from .derivation import Step
-from .docaxes import collapse_deltas, unify_ranges
-from .docdefs import INFORMATION
+from .docaxes import collapse_deltas, distinct_indices, unify_ranges
+from .docdefs import INFORMATION, entries_of
 from .domains import NATURAL, PROBABILITY, SIZE
 from .doctable import scalar_symbols
 from .functions import (BinaryCrossEntropy, BinaryKL, CrossEntropy, Entropy, KLDivergence,
@@ -34,6 +35,12 @@ from .verify import check_step
 
 # Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
 OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
+
+def _has_name(e, name) -> bool:
+    """Whether ``e`` uses ``name``: the symbol, or entries of the vector it names."""
+    label = str(name.base.label) if isinstance(name, sp.Indexed) else name.name
+    return e.has(name) or any(str(b.label) == label for b in e.atoms(sp.IndexedBase))
+
 
 def atoms_of(e, integers: bool = False) -> set:
     """Indexed families and plain symbols of ``e`` (not the families' labels); sizes and free
@@ -64,11 +71,19 @@ class ClaimsMixin:
             relation = SAME_OPTIMUM if lhs.sense == rhs.sense else SWITCH_SENSE
             sense, named = rhs.sense, tuple(lhs.wrt) + tuple(rhs.wrt)
             lhs, rhs = lhs.expr, rhs.expr
-        pairs = tuple((a, b) for a, b, _ in given if isinstance(a, (sp.Symbol, sp.Indexed)))
+        # only the names the step has (a value for t in a display without t changes nothing)
+        opened = [unfold_all(e) for e in (lhs, rhs)]
+        pairs = tuple((a, b) for a, b, _ in given if isinstance(a, (sp.Symbol, sp.Indexed))
+                      and any(_has_name(e, a) for e in opened))
         # a fact the step rests on (since \sum_k y_k = 1): that expression has that value
-        facts = {a: b for a, b, _ in given if not isinstance(a, (sp.Symbol, sp.Indexed))}
+        facts = {a: b for a, b, _ in given
+                 if not isinstance(a, (sp.Symbol, sp.Indexed, sp.Ne))}
+        # (i \neq k): two indices that differ, for the row it is written on
+        apart = [a for a, _, _ in given if isinstance(a, sp.Ne)]
         # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
         left, right = (substitute(unfold_all(e) if pairs else e, pairs) for e in (lhs, rhs))
+        for a, b in pairs:  # y-hat = softmax(z): its entries y-hat_k too
+            left, right = (entries_of(e, a, b) for e in (left, right))
         if facts:
             left, right = (e.xreplace(facts) for e in (left, right))
         left, right = coins([left, right])
@@ -138,9 +153,14 @@ class ClaimsMixin:
             wrt = wrt or self._parameters(left, right, named)
             if not wrt:
                 return "unproven", "no model parameters found to optimise over", said, None
-        said = said + [f"{latex(a)} = {latex(b)} (line {ln})" for a, b, ln in given]
+        said = said + [f"{latex(a)}{'' if isinstance(a, sp.Ne) else ' = ' + latex(b)} "
+                       f"(line {ln})" for a, b, ln in given]
+        if apart:
+            left, right = (distinct_indices(e, apart, scope) for e in (left, right))
         step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
         result = check_step(step, scope, self.options, self.worker)
+        if apart and result.status == "refuted":
+            result = self._apart_witness(step, scope, apart, result)
         self.strict = bool(getattr(result.symbolic, "strict", False))
         said += list(result.assumptions)
         dropped = self._left_only(left, right, ranges) if result.status == "refuted" else []
@@ -199,6 +219,29 @@ class ClaimsMixin:
         if result.symbolic.status == "timeout":
             why = f"timeout: {why}"
         return "unproven", why, said, None
+
+    def _apart_witness(self, step, scope, apart, result):
+        """A refutation of a step stated for two different indices stands only on a witness
+        where they differ: the step is checked again at i = 1, k = 2 when the first witness
+        had them equal (``unproven`` if that instance holds)."""
+        values = (result.numeric.counterexample or {}).get("values", {})
+        if all(values.get(str(c.lhs)) != values.get(str(c.rhs)) for c in apart):
+            return result
+        # the smallest instance: the two indices 1 and 2, every size 2
+        pairs = tuple((x, sp.Integer(n)) for c in apart for n, x in enumerate(c.args, 1))
+        sizes = {x for e in (step.before, step.after) for x in e.free_symbols
+                 if (d := scope.lookup(x)) is not None and d.domain == SIZE}
+        pairs += tuple((x, sp.Integer(2)) for x in sorted(sizes, key=str))
+        instance = replace(step, before=substitute(step.before, pairs),
+                           after=substitute(step.after, pairs))
+        again = check_step(instance, scope, self.options, self.worker)
+        if again.status == "refuted" and again.numeric.counterexample is not None:
+            cex = dict(again.numeric.counterexample)
+            cex["values"] = {**{str(x): int(n) for x, n in pairs}, **cex.get("values", {})}
+            return replace(again, numeric=replace(again.numeric, counterexample=cex))
+        return replace(result, numeric=replace(
+            result.numeric, status="undecided", counterexample=None,
+            message="the samples that failed had equal indices, which the row excludes"))
 
     def _left_only(self, left, right, ranges=frozenset()) -> list:
         """Scalars of the natural domain, and ranges of unbounded sums, that the left side has

@@ -36,7 +36,7 @@ class Known:
 
 
 def is_name(e) -> bool:
-    """What a new definition may name: a plain symbol, an unknown function of names, or
+    r"""What a new definition may name: a plain symbol, an unknown function of names, or
     the entry of a family at free indices (``\ell_i``, ``\hat{y}_k``)."""
     if isinstance(e, sp.Symbol):
         return not e.is_integer
@@ -86,10 +86,14 @@ class Definitions:
             self.families[str(lhs.base.label)] = (lhs.indices, body)
         elif isinstance(lhs, sp.Symbol):
             self.symbols[lhs] = body
+            entries = vector_entries(lhs, body)
+            if entries is not None:
+                self.families[lhs.name] = entries
 
     def forget(self, lhs) -> None:
-        if isinstance(lhs, sp.Indexed):
-            self.families.pop(str(lhs.base.label), None)
+        if isinstance(lhs, (sp.Indexed, sp.Symbol)):
+            label = lhs.base.label if isinstance(lhs, sp.Indexed) else lhs.name
+            self.families.pop(str(label), None)
         if isinstance(lhs, AppliedUndef):
             self.functions = [f for f in self.functions
                               if not (f.name == str(lhs.func) and f.params == lhs.args)]
@@ -137,7 +141,7 @@ class Definitions:
         return e
 
     def _bare_names(self, e):
-        """A defined function named without its arguments (``\partial f / \partial x`` after
+        r"""A defined function named without its arguments (``\partial f / \partial x`` after
         ``f(x, y) := ...``) is that function of its own parameters; ``d\sigma / dz`` is the
         logistic function of the variable."""
         swap = {}
@@ -181,8 +185,43 @@ class Definitions:
         return expr
 
 
+def vector_entries(name, body) -> tuple | None:
+    r"""``(indices, body)`` when ``name := body`` names a vector: ``\hat{y} :=
+    \operatorname{softmax}(z)`` is read entry by entry (at a free index ``j``), so ``\hat{y}_k``
+    is that body at ``k``. None for a scalar body (no free index, or more than one).
+
+    >>> j = index_symbol("j")
+    >>> vector_entries(sp.Symbol("yhat"), sp.exp(sp.IndexedBase("z")[j]))
+    ((j,), exp(z[j]))
+    >>> vector_entries(sp.Symbol("c"), sp.Integer(3)) is None
+    True
+    """
+    if isinstance(name, sp.Indexed) and is_name(name):
+        return tuple(name.indices), body  # y-hat_k = ...: every entry, at its own index
+    if not isinstance(name, sp.Symbol) or not isinstance(body, sp.Expr):
+        return None
+    # the entry's index is a subscript (z_j); a size (K) only bounds sums
+    subscripts = {ix for e in body.atoms(sp.Indexed) for ix in e.indices}
+    free = [s for s in body.free_symbols if s in subscripts and s.is_integer]
+    return ((free[0],), body) if len(free) == 1 else None
+
+
+def entries_of(expr, name, body):
+    """``expr`` with the entries of the vector ``name := body`` written out (see
+    :func:`vector_entries`); ``expr`` unchanged when ``body`` is a scalar."""
+    entries = vector_entries(name, body)
+    if entries is None or not isinstance(expr, sp.Basic):
+        return expr
+    indices, value = entries
+    label = str(name.base.label) if isinstance(name, sp.Indexed) else name.name
+    return expr.replace(
+        lambda ix: isinstance(ix, sp.Indexed) and str(ix.base.label) == label
+        and len(ix.indices) == len(indices),
+        lambda ix: value.xreplace(dict(zip(indices, ix.indices))))
+
+
 def _kronecker(e):
-    """``\delta_{ij}``, ``\delta_{i,j}``: the Kronecker delta of two indices (the reader
+    r"""``\delta_{ij}``, ``\delta_{i,j}``: the Kronecker delta of two indices (the reader
     reads ``\delta_{ij}`` as the name delta_ij)."""
     e = e.replace(lambda ix: isinstance(ix, sp.Indexed) and str(ix.base.label) == "delta"
                   and len(ix.indices) == 2, lambda ix: sp.KroneckerDelta(*ix.indices))
@@ -200,4 +239,5 @@ def _key(e) -> tuple:
     return (str(e), False)
 
 
-__all__ = ["Definitions", "FunctionDef", "Known", "is_name", "mentions", "name_key"]
+__all__ = ["Definitions", "FunctionDef", "Known", "entries_of", "is_name", "mentions",
+           "name_key", "vector_entries"]
