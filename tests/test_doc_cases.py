@@ -52,15 +52,14 @@ $$\text{loss} = -\log \hat{y}$$
 
 def test_kinds_a_phrase_gives():
     assert prose(r"With a one-hot label $y$ and a score $s$") == ["y: one-hot"]
-    assert prose(r"Consider two distributions $p$ and $q$ over $K$ outcomes.") == \
-        ["p: distribution", "q: distribution"]
+    assert prose(r"With one-hot labels $y$ and $t$") == ["y: one-hot", "t: one-hot"]
     assert prose(r"独热向量 $y$ 表示标签") == ["y: one-hot"]
     assert prose(r"Adding the same number $c$ to every score") == ["c: real"]
-    # the distribution *of* something names a random variable, not a distribution
-    assert prose(r"the distribution of $X$ is fixed") == []
+    # a distribution is often named twice (P with p.m.f. p(x)): declaring it is left to hints
+    assert prose(r"a probability distribution $P$ with p.m.f. $p(x)$") == []
     assert prose(r"for some $c$ it holds") == []
-    # a formula is no name: "distributions $p(x)$" declares nothing
-    assert prose(r"two distributions $p(x)$ and $q(x)$") == []
+    # a formula is no name: "one-hot $y_i = e_k$" declares nothing
+    assert prose(r"a one-hot $\mathbf{y} + 1$") == []
 
 
 GRADIENT = r"""With a one-hot label $y$ and $\hat{y} = \mathrm{softmax}(z)$, the loss is

@@ -7,7 +7,7 @@ would. Said with is, are, be, as (为, 是) it holds for the next display only, 
 ``NAME = VALUE`` would. Such a hint is *soft*: when the checker cannot read it, it is
 skipped, never an error. A value without a letter (``$y = 1$``) is a case the sentence
 considers, not a definition. A phrase that gives a name its kind ("a one-hot label $y$",
-"distributions $p$ and $q$") declares it, as a hint ``y: one-hot`` would.
+"the same number $c$") declares it, as a hint ``y: one-hot`` would.
 """
 from __future__ import annotations
 
@@ -26,14 +26,12 @@ _DEFINING = re.compile(
 _SAYING = re.compile(r"\b(?:is|be|as|are)\b[^.;:!?。；：\n$]{0,40}$|(?:为|是)[^。；：\n$]{0,20}$"
                      r"|\bwith\b(?![^$]*\b(?:equality|iff?|only|when|whenever)\b)"
                      r"[^.;:!?。；：\n$]{0,40}$", re.I)
-# "a one-hot label $y$", "distributions $p$ and $q$": the kind of the names that follow
-# (at most two words between the phrase and the formula).
+# "a one-hot label $y$": the kind of the names that follow (at most two words between the
+# phrase and the formula). Not "a distribution $P$": notes name one distribution twice ("$P$
+# with p.m.f. $p(x)$"), and two declared distributions would then differ.
 _KINDS = (
     (re.compile(r"(?:\bone[- ]hot(?:[- ]encoded)?|独热(?:编码)?的?)\s*(?:[A-Za-z-]+\s+){0,2}"
                 r"(?:向量|标签)?\s*$", re.I), "one-hot"),
-    (re.compile(r"(?:\b(?:probability\s+)?distributions?|概率分布)\s*"
-                r"(?:(?!(?:of|over|on|for|in)\b)[A-Za-z-]+\s+)?$",
-                re.I), "distribution"),
     # "the same number $c$", "any real constant $c$": a number the claim holds for, whatever
     # it is (a name the prose fixes to one value is never introduced this way)
     (re.compile(r"(?:\b(?:a|an|any|the\s+same|every)\s+(?:real\s+)?(?:number|constant|scalar)"
