@@ -132,3 +132,14 @@ Apply the bound with $t = q_k / p_k$ to every term:
 $$\sum_{k=1}^{K} p_k \log \frac{q_k}{p_k} \le \sum_{k=1}^{K} (q_k - p_k)$$
 """
     assert statuses(tmp_path, text) == ["verified"]
+
+
+def test_kinds_a_phrase_after_the_name_gives():
+    assert prose(r"标签 $t$ 是独热向量，损失为") == ["t: one-hot"]
+    assert prose(r"The target $y$ is a one-hot vector.") == ["y: one-hot"]
+    assert prose(r"The target $y$ is the label.") == []
+
+
+def test_what_the_model_predicts_is_defined_for_the_rest_of_the_document():
+    assert prose(r"The model predicts $\hat{y}_i = \sigma(z_i)$ and") == \
+        [r"\hat{y}_i := \sigma(z_i)"]

@@ -194,8 +194,12 @@ class DocTable:
                 _axes(fam, exprs)
             decls.append(Declaration(fam, m.domain, over))
             said.append(_describe(f"{fam.label}_i", m))
-        symbols = sorted({s for e in exprs for s in scalar_symbols(e)},
-                         key=sp.default_sort_key)
+        # d/dw_j keeps j free though SymPy binds w_j: a step whose other side lacks j is
+        # still a statement for every j
+        symbols = sorted({s for e in exprs for s in scalar_symbols(e)} | {
+            ix for e in exprs for d in e.atoms(sp.Derivative) for v in d.variables
+            if isinstance(v, sp.Indexed) for ix in v.indices if isinstance(ix, sp.Symbol)},
+            key=sp.default_sort_key)
         for s in symbols:
             if isinstance(s, RangeSize):
                 m = Meaning(D.SIZE, "the length of a range the text does not bound")

@@ -1,7 +1,7 @@
 r"""Definitions the prose makes in inline math: "let $u_k = 1/K$", "where $m = \sum_i x_i$".
 
 A sentence that introduces a name with a defining word (let, define, denote, where, set,
-write; 令, 设, 记, 其中) shortly before an inline formula ``NAME = VALUE`` (a few words apart,
+write, and "the model predicts/outputs"; 令, 设, 记, 其中) shortly before an inline formula ``NAME = VALUE`` (a few words apart,
 in the same clause) defines that name from that point on, as a hint ``NAME := VALUE``
 would. Said with is, are, be, as (为, 是) it holds for the next display only, as a hint
 ``NAME = VALUE`` would. Such a hint is *soft*: when the checker cannot read it, it is
@@ -17,7 +17,8 @@ from .model import Document, Hint
 
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$|\\\((.+?)\\\)", re.S)
 _DEFINING = re.compile(
-    r"(?:\b(?:let|define|defines|defined|denote|denotes|denoted|where|set|write|writing)\b"
+    r"(?:\b(?:let|define|defines|defined|denote|denotes|denoted|where|set|write|writing"
+    r"|predicts|outputs)\b"
     r"|令|设|记|其中|定义)[^.;:!?。；：\n$]{0,40}$", re.I)
 # "the prediction is $\hat{y} = \sigma(z)$": said of what comes next, not a definition for
 # the rest of the document -- it holds for the next display only (a NAME = VALUE hint).
@@ -36,6 +37,10 @@ _KINDS = (
     # it is (a name the prose fixes to one value is never introduced this way)
     (re.compile(r"(?:\b(?:a|an|any|the\s+same|every)\s+(?:real\s+)?(?:number|constant|scalar)"
                 r"|任意(?:实数|常数))\s*$", re.I), "real"),
+)
+_KINDS_AFTER = (
+    (re.compile(r"\s*(?:is|are)\s+(?:an?\s+)?(?:[A-Za-z-]+\s+)?one[- ]hot\b"
+                r"|\s*(?:是|为)(?:一个)?(?:独热|one-hot)", re.I), "one-hot"),
 )
 # A name alone: y, \hat{y}, \mathbf{y}, p_\theta (no operator, no application)
 _NAME = re.compile(r"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol|vec)\s*\{\s*)?\\?[A-Za-z]+\s*\}?"
@@ -60,7 +65,8 @@ def prose_definitions(doc: Document, prose: str, spans: list[tuple[int, int]]) -
             listed = last is not None and _AND.fullmatch(prose[last[0]:m.start()]) is not None
             strong = strong or (listed and last[1])
             said = strong or listed or _SAYING.search(before) is not None
-            kind = _kind(before) or (last[2] if listed else None)
+            kind = _kind(before) or (last[2] if listed else None) or \
+                _kind_after(prose[m.end():min(end, m.end() + 40)])
             line, col = doc.position(m.start(group))
             # "with a label $y$ and $\hat{y} = ...$": a bare name listed first passes the
             # saying on to the formulas listed after it
@@ -77,6 +83,14 @@ def prose_definitions(doc: Document, prose: str, spans: list[tuple[int, int]]) -
             sign = ":=" if strong else "="
             out.append(Hint(line, col, f"{sides[0]} {sign} {sides[1]}", prose=True))
     return out
+
+
+def _kind_after(after: str) -> str | None:
+    """The kind a phrase after the name gives it: "$y$ is one-hot", "$t$ 是独热向量"."""
+    for pattern, kind in _KINDS_AFTER:
+        if pattern.match(after):
+            return kind
+    return None
 
 
 def _kind(before: str) -> str | None:
