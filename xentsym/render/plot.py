@@ -158,16 +158,19 @@ def figure(name: str):
     return PLOTS[name][0]()
 
 
-def save(name: str, out) -> Path:
-    """Draw ``name`` into ``out`` (.svg or .png by its suffix)."""
+def save(name: str, out, dpi: float = 100, size: tuple | None = None) -> Path:
+    """Draw ``name`` into ``out`` (.svg or .png by its suffix); ``size`` is (width, height)
+    in inches, so a PNG is ``dpi`` times that many pixels."""
     out = Path(out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
         raise XentsymError("the output must end in .svg or .png", file=str(out))
     fig = figure(name)
+    if size is not None:
+        fig.set_size_inches(*size)
     try:
         with _reproducible():
-            fig.savefig(out, format=fmt, metadata=_metadata(fmt))
+            fig.savefig(out, format=fmt, metadata=_metadata(fmt), dpi=dpi)
     except OSError as exc:
         raise XentsymError(f"cannot write the plot: {exc.strerror or exc}",
                            file=str(out)) from None

@@ -45,7 +45,11 @@ class XentLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the lecture's conventions."""
 
     printmethod = "_latex"
-    _default_settings = {**LatexPrinter._default_settings, "bracket_summands": True}
+    # breaks: write texwidth.MARK before each term of a sum, where a long line may break.
+    _default_settings = {**LatexPrinter._default_settings, "bracket_summands": True,
+                         "breaks": False, "lang": "en"}
+    # The words of a case table: "if" and "otherwise" (same as the MathML printer's).
+    CASE_WORDS = {"en": ("if", "otherwise"), "zh": ("若", "其他")}
 
     def _print_Indexed(self, expr):
         name = str(expr.base.label)
@@ -111,16 +115,17 @@ class XentLatexPrinter(LatexPrinter):
                                   sp.count_ops(t) if t.has(sp.log) else 0,
                                   t.could_extract_minus_sign()))
         out = ""
+        mark = "\x00" if self._settings["breaks"] else ""
         for j, term in enumerate(terms):
             tex = self._print(term)
             if j == 0:
                 out = tex
             elif tex.startswith("- "):
-                out += " - " + tex[2:]
+                out += mark + " - " + tex[2:]
             elif tex.startswith("-"):
-                out += " - " + tex[1:]
+                out += mark + " - " + tex[1:]
             else:
-                out += " + " + tex
+                out += mark + " + " + tex
         return out
 
     def _print_big(self, expr, symbol):
@@ -143,9 +148,10 @@ class XentLatexPrinter(LatexPrinter):
 
     def _print_Piecewise(self, expr):
         rows = []
+        if_word, otherwise = self.CASE_WORDS[self._settings["lang"]]
         for value, condition in expr.args:
-            when = r"\text{otherwise}" if condition is sp.true else \
-                rf"\text{{if }} {self._print(condition)}"
+            when = rf"\text{{{otherwise}}}" if condition is sp.true else \
+                rf"\text{{{if_word} }} {self._print(condition)}"
             rows.append(rf"{self._print(value)} & {when}")
         return r"\begin{cases} " + r", \\ ".join(rows) + r". \end{cases}"
 

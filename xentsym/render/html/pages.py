@@ -24,7 +24,7 @@ def _summary(results, lang: str) -> str:
 
 
 def page(derivations, results=None, lang: str = "en", plots: bool = True, options=None,
-         title: str | None = None) -> str:
+         title: str | None = None, checked: bool = True) -> str:
     """A complete HTML document; a table of contents when it holds several derivations."""
     w = WORDS[lang]
     derivations = list(derivations)
@@ -37,6 +37,8 @@ def page(derivations, results=None, lang: str = "en", plots: bool = True, option
     else:
         body = [f"<h1>{escape(title)}</h1>"]
     body.append(f'<p class="lead">{escape(w["lead"])}</p>')
+    if not checked:
+        body.append(f'<p class="summary unchecked">{escape(w["not_checked"])}</p>')
     if results:
         body.append(f'<p class="summary">{escape(_summary(results, lang))}</p>')
     if results and options is not None:

@@ -19,6 +19,8 @@ WORDS = {
                     "(seed {seed}).",
         "page_title": "Cross-entropy derivations, checked step by step",
         "plot": "Plot",
+        "marked": "the checks did not verify every step; see the marked ones.",
+        "not_checked": "Not checked: rendered with --no-check, the steps were not verified.",
         "lead": "Every line below follows from the one before it by the rule named under "
                 "it. Each step carries its verdict: proved symbolically and confirmed on "
                 "random samples, or the counterexample that breaks it.",
@@ -37,6 +39,8 @@ WORDS = {
         "settings": "每一步都经过符号检验，并在约 {n} 个随机点上做数值检验（随机种子 {seed}）。",
         "page_title": "交叉熵推导：逐步检验",
         "plot": "图",
+        "marked": "有的步骤未通过检验，见带标记的步骤。",
+        "not_checked": "未检验：以 --no-check 生成，各步未经验证。",
         "lead": "下面每一行都由上一行按其下方写明的规则得到。每一步都附有检验结果："
                 "符号证明并经随机样本确认，或给出使其不成立的反例。",
     },
