@@ -195,3 +195,55 @@ def test_html_page_without_matplotlib_has_no_plot(tmp_path):
     assert run.returncode == 0, run.stderr
     page = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert "<svg" not in page and '<tr class="step"' in page
+
+
+def test_png_size_follows_dpi_and_size(plot, tmp_path, capsys):
+    from PIL import Image
+    out = tmp_path / "bk.png"
+    assert main(["plot", "bernoulli-kl", "-o", str(out), "--dpi", "50", "--size", "6x4"]) == 0
+    assert Image.open(out).size == (300, 200)
+    svg = tmp_path / "sm.svg"
+    assert main(["plot", "softmax-logit", "-o", str(svg), "--size", "5x3"]) == 0
+    import xml.etree.ElementTree as ET
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg") and root.get("width") == "360pt"  # 5 in * 72 pt
+
+
+@pytest.mark.parametrize("args", [["--dpi", "0"], ["--dpi", "nan"], ["--dpi", "x"],
+                                  ["--size", "3y4"], ["--size", "0x4"], ["--size", "6x"],
+                                  ["--size", "100x4"]])
+def test_bad_dpi_or_size_is_a_one_line_error(args, tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["plot", "bernoulli-kl", "-o", str(tmp_path / "x.png"), *args])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and args[0] in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_plot_into_a_missing_folder_is_refused(tmp_path, capsys):
+    target = tmp_path / "no" / "x.svg"
+    assert main(["plot", "bernoulli-kl", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(target.parent) in err and not target.parent.exists()
+
+
+def test_softmax_plot_matches_scipy(plot):
+    from scipy.special import softmax
+    fig = plot.figure("softmax-logit")
+    lines = fig.axes[0].get_lines()
+    z1 = lines[0].get_xdata()
+    expected = softmax(np.stack([z1, np.zeros_like(z1), np.ones_like(z1)], axis=-1), axis=-1)
+    for k in range(3):
+        assert np.allclose(lines[k].get_ydata(), expected[:, k], atol=1e-12)
+
+
+def test_bernoulli_kl_plot_matches_scipy_and_is_zero_at_q_equal_p(plot):
+    from scipy.stats import entropy
+    fig = plot.figure("bernoulli-kl")
+    curves = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) > 1]
+    for curve, p in zip(curves, (0.1, 0.3, 0.5, 0.8)):
+        q, kl = curve.get_xdata(), curve.get_ydata()
+        want = [entropy([p, 1 - p], [t, 1 - t]) for t in q[::37]]
+        assert np.allclose(kl[::37], want, rtol=1e-9, atol=1e-12)
+        assert kl[np.argmin(np.abs(q - p))] == pytest.approx(0, abs=1e-12)

@@ -131,11 +131,45 @@ def information_content():
     return fig
 
 
+def bernoulli_kl(ps=(0.1, 0.3, 0.5, 0.8)):
+    """D_KL(Bern(p) || Bern(q)) as curves over q for a few p: zero exactly at q = p."""
+    fig, ax = _figure()
+    kl = formulas.get("kl_divergence")
+    for j, p in enumerate(ps):
+        t = _grid(include=(p,))
+        curve = kl.evaluate(p=np.array([p, 1 - p]), q=np.stack([t, 1 - t], axis=-1))
+        ax.plot(t, curve, color=f"C{j}", lw=2, label=f"$p = {p:g}$")
+        ax.plot([p], [0], "o", color=f"C{j}")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 2)
+    _style(ax, "$q$, the predicted probability of success", "nats",
+           r"$D_{KL}(\mathrm{Bern}(p) \| \mathrm{Bern}(q))$")
+    return fig
+
+
+def softmax_logit(others=(0.0, 1.0)):
+    """The softmax probabilities of three classes as the first logit z_1 moves."""
+    fig, ax = _figure()
+    z1 = np.linspace(-6, 6, POINTS)
+    logits = np.stack([z1] + [np.full_like(z1, v) for v in others], axis=-1)
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    probs = shifted / shifted.sum(axis=-1, keepdims=True)
+    for k in range(probs.shape[1]):
+        fixed = "" if k == 0 else f" ($z_{k + 1} = {others[k - 1]:g}$)"
+        ax.plot(z1, probs[:, k], color=f"C{k}", lw=2, label=f"$\\hat{{y}}_{k + 1}${fixed}")
+    ax.set_xlim(-6, 6)
+    ax.set_ylim(0, 1)
+    _style(ax, "$z_1$, the first logit", "probability", "Softmax of three logits")
+    return fig
+
+
 PLOTS = {
     "binary-entropy": (binary_entropy, "H(p) of a coin on (0, 1)"),
     "binary-cross-entropy": (binary_cross_entropy, "loss against y-hat for y = 1 and y = 0"),
     "kl-decomposition": (kl_decomposition, "H(p, q) = H(p) + D_KL(p || q) along a path of q"),
     "information-content": (information_content, "-log p on (0, 1]"),
+    "bernoulli-kl": (bernoulli_kl, "D_KL(Bern(p) || Bern(q)) over q for a few p"),
+    "softmax-logit": (softmax_logit, "softmax probabilities of 3 classes against z_1"),
 }
 
 # The plot shown beside each derivation on the HTML page.
