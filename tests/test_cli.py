@@ -23,6 +23,12 @@ EXPECTED_DERIVATIONS = {"bernoulli-log-likelihood", "bernoulli-pmf-cases", "bina
 STATUSES = {"verified", "refuted", "unproven"}
 
 
+@pytest.fixture(autouse=True)
+def _cache_outside_the_repo(tmp_path, monkeypatch):
+    """The verdict cache of every command here (and of the subprocesses) lives in tmp."""
+    monkeypatch.setenv("XENTSYM_CACHE_DIR", str(tmp_path / "xentsym-cache"))
+
+
 def run_module(*args, cwd):
     """``python -m xentsym ARGS`` in ``cwd``: (exit code, stdout, stderr)."""
     proc = subprocess.run([sys.executable, "-m", "xentsym", *args], cwd=cwd,
@@ -109,20 +115,27 @@ def test_verify_as_module_exit_0(repo_root):
 
 
 def _check_json_shape(doc: dict):
-    assert set(doc) == {"derivations", "summary"}
+    # DESIGN.md's contract, plus the fields added since (fields may be added, never removed)
+    assert set(doc) == {"derivations", "summary", "errors"}
+    assert doc["errors"] == []
     assert isinstance(doc["derivations"], list)
     assert set(doc["summary"]) == STATUSES
     for value in doc["summary"].values():
         assert type(value) is int and value >= 0
     for d in doc["derivations"]:
-        assert set(d) == {"name", "title", "status", "steps"}
+        assert set(d) == {"name", "title", "status", "steps", "file", "line"}
+        assert d["file"].endswith(".py") and type(d["line"]) is int and d["line"] > 0
         assert isinstance(d["name"], str) and d["name"]
         assert isinstance(d["title"], str) and d["title"]
         assert d["status"] in STATUSES
         assert isinstance(d["steps"], list) and d["steps"]
         for n, s in enumerate(d["steps"], start=1):
             assert set(s) == {"index", "relation", "rule", "symbolic", "numeric", "samples",
-                              "counterexample", "seconds", "status", "assumptions"}
+                              "counterexample", "seconds", "status", "assumptions",
+                              "file", "line", "reason", "cached"}
+            assert s["file"] == d["file"] and type(s["line"]) is int and s["line"] >= d["line"]
+            assert isinstance(s["reason"], str) and s["reason"]
+            assert type(s["cached"]) is bool
             assert all(isinstance(a, str) for a in s["assumptions"])
             if d["name"] == "kl-split":  # p and q are declared distributions over n
                 assert any(a.startswith("p_i a distribution") for a in s["assumptions"])

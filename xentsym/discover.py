@@ -55,19 +55,46 @@ def load_script(path: Path) -> list[Derivation]:
 
 
 def discover(paths=("derivations",), only: str | None = None) -> list[Derivation]:
-    """All derivations under ``paths``; with ``only``, just the one of that name."""
+    """All derivations under ``paths``; with ``only``, just the one of that name. The first
+    broken script raises its DerivationError (``discover_all`` collects them all)."""
+    found, broken = discover_all(paths, only)
+    if broken:
+        raise broken[0]
+    return found
+
+
+def discover_all(paths=("derivations",), only: str | None = None
+                 ) -> tuple[list[Derivation], list[XentsymError]]:
+    """``(derivations, errors)``: every script that loads gives its derivations, every one
+    that does not (or reuses a name) an error with its file and line; a path that names
+    nothing, or ``only`` naming no derivation found, is an error too."""
     found: list[Derivation] = []
+    broken: list[XentsymError] = []
     seen: dict[str, Derivation] = {}
-    for path in script_paths(paths):
-        for d in load_script(path):
+    scripts: list[Path] = []
+    for raw in paths:
+        try:
+            scripts += script_paths([raw])
+        except XentsymError as exc:
+            broken.append(exc)
+    for path in scripts:
+        try:
+            loaded = load_script(path)
+        except XentsymError as exc:
+            broken.append(exc.located(str(path)))
+            continue
+        for d in loaded:
             if d.name in seen:
-                raise DerivationError(f"derivation name {d.name!r} is used twice "
-                                      f"(also in {seen[d.name].origin[0]})", file=str(path),
-                                      line=d.origin[1])
+                broken.append(DerivationError(
+                    f"derivation name {d.name!r} is used twice (also in "
+                    f"{seen[d.name].origin[0]})", file=str(path), line=d.origin[1]))
+                continue
             seen[d.name] = d
             found.append(d)
     if only is not None:
         if only not in seen:
-            raise DerivationError(f"no derivation named {only!r}; known: {', '.join(seen)}")
-        return [seen[only]]
-    return found
+            broken.append(DerivationError(f"no derivation named {only!r}; "
+                                          f"known: {', '.join(seen) or 'none'}"))
+            return [], broken
+        return [seen[only]], broken
+    return found, broken

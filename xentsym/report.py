@@ -19,10 +19,7 @@ def _relpath(path: str) -> str:
 def _problem(r: StepResult) -> str:
     """``file:line: step N refuted: why`` for a step that is not verified."""
     file, line = r.step.origin
-    why = r.numeric.message or r.symbolic.message or "the checks disagree"
-    if r.numeric.counterexample is not None:
-        why = f"counterexample {json.dumps(r.numeric.counterexample)}"
-    return f"{_relpath(file)}:{line}: step {r.step.index} {r.status}: {why}"
+    return f"{_relpath(file)}:{line}: step {r.step.index} {r.status}: {r.reason}"
 
 
 def _count(n: int, noun: str) -> str:
@@ -55,6 +52,10 @@ def text(results: list[DerivationResult]) -> str:
     return "\n".join(out)
 
 
-def as_json(results: list[DerivationResult]) -> str:
+def as_json(results: list[DerivationResult], broken=()) -> str:
+    """The JSON object of DESIGN.md, with ``errors``: the scripts that failed to load."""
+    errors = [{"file": e.file, "line": e.line, "column": e.column, "message": e.message}
+              for e in broken]
     return json.dumps({"derivations": [r.to_json() for r in results],
-                       "summary": summary(results)}, indent=2, ensure_ascii=False)
+                       "summary": summary(results), "errors": errors},
+                      indent=2, ensure_ascii=False)

@@ -1,20 +1,25 @@
 """The pipeline: every step of a derivation checked symbolically and numerically."""
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from . import conditions as cond
 from . import rules as R
-from .check import numeric, symbolic
-from .check.calculus import evaluate_derivatives
-from .check.symbolic import SymbolicResult
-from .check.worker import Worker
+from .check.result import SymbolicResult
 from .derivation import Derivation, Step
 from .domains import words
 from .relations import AT_MOST, EQUAL
+
+if TYPE_CHECKING:
+    from .check import numeric
+    from .check.worker import Worker
+# The checkers (xentsym.check: numeric, symbolic, calculus, worker) are imported on first
+# use: a run whose verdicts all come from the cache never loads them.
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class Options:
     samples: int = 1000
     seed: int = 0
     timeout: float = 5.0
+    cache: str | None = None  # a folder of cached verdicts (xentsym.cache); None: no cache
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class StepResult:
     numeric: numeric.NumericResult
     seconds: float
     scope: object = field(default=None, compare=False, repr=False)  # the declarations used
+    cached: bool = field(default=False, compare=False)  # read from the cache, not computed
 
     @property
     def assumptions(self) -> tuple:
@@ -58,12 +65,25 @@ class StepResult:
             return "verified"
         return "unproven"
 
+    @property
+    def reason(self) -> str:
+        """Why the step has its status, in one line."""
+        if self.status == "verified":
+            how = f" ({self.symbolic.certificate})" if self.symbolic.certificate else ""
+            return f"proved symbolically{how}; {self.numeric.samples} samples agree"
+        if self.numeric.counterexample is not None:
+            return f"counterexample {json.dumps(self.numeric.counterexample)}"
+        return self.numeric.message or self.symbolic.message or "the checks disagree"
+
     def to_json(self) -> dict:
-        return {"index": self.step.index, "relation": self.step.relation_key,
+        file, line = self.step.origin
+        return {"index": self.step.index, "file": file, "line": line,
+                "relation": self.step.relation_key,
                 "rule": self.step.rule, "symbolic": self.symbolic.status,
                 "numeric": self.numeric.status, "samples": self.numeric.samples,
                 "counterexample": self.numeric.counterexample,
                 "seconds": round(self.seconds, 4), "status": self.status,
+                "reason": self.reason, "cached": self.cached,
                 "assumptions": self.declared() + list(self.assumptions)}
 
     def declared(self) -> list[str]:
@@ -99,12 +119,14 @@ class DerivationResult:
         return "verified"
 
     def to_json(self) -> dict:
+        file, line = self.derivation.origin
         return {"name": self.derivation.name, "title": self.derivation.title,
-                "status": self.status, "steps": [s.to_json() for s in self.steps]}
+                "file": file, "line": line, "status": self.status, "steps": [s.to_json() for s in self.steps]}
 
 
 def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
     """Both sides with the step's definitions and specialisations substituted."""
+    from .check.calculus import evaluate_derivatives
     with cond.using_scope(scope or cond.current_scope()):  # H(p) unfolds over p's size
         lhs, rhs = (R.substitute(e, step.given) for e in (step.before, step.after))
         if scope is not None:  # derivatives are taken of H & co. written out, so here too
@@ -114,6 +136,7 @@ def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
 
 def symbolic_task(step: Step, scope) -> SymbolicResult:
     """The symbolic check of one step (runs inside the worker process)."""
+    from .check import symbolic
     lhs, rhs = _sides(step, scope)
     if step.relation == EQUAL:
         return symbolic.prove_equal(lhs, rhs, scope, step.given)
@@ -132,6 +155,7 @@ def numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
 
 
 def _numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
+    from .check import numeric
     lhs, rhs = _sides(step, scope)
     wrt = tuple(R.substitute(w, step.given) if not isinstance(w, sp.IndexedBase) else w
                 for w in step.wrt)
@@ -144,8 +168,17 @@ def _numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
 
 
 def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResult:
-    """Run the symbolic check in the worker while the numeric one runs here."""
+    """Run the symbolic check in the worker while the numeric one runs here; with
+    ``options.cache``, a verdict stored under the same key is taken instead."""
     started = time.perf_counter()
+    store = key = None
+    if options.cache is not None:
+        from .cache import VerdictCache, step_key
+        store, key = VerdictCache(options.cache), step_key(step, scope, options)
+        hit = store.get(key)
+        if hit is not None:
+            return StepResult(step, *hit, time.perf_counter() - started, scope, cached=True)
+    from .check import calculus, numeric, symbolic  # noqa: F401  (loaded before the fork)
     worker.submit(symbolic_task, step, scope)
     num = numeric_task(step, scope, options)
     kind, value = worker.result(options.timeout)
@@ -155,11 +188,14 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
         sym = SymbolicResult("timeout", message=f"no verdict within {options.timeout:g} s")
     else:
         sym = SymbolicResult("unknown", message=str(value))
+    if store is not None and kind == "ok":  # never a timeout or a worker that failed
+        store.put(key, sym, num)
     return StepResult(step, sym, num, time.perf_counter() - started, scope)
 
 
 def verify(derivations, options: Options = Options()) -> list[DerivationResult]:
     """Check every step of every derivation."""
+    from .check.worker import Worker
     results = []
     with Worker() as worker:
         for d in derivations:

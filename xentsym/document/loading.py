@@ -7,15 +7,22 @@ from pathlib import Path
 
 from ..errors import ParseError
 from .model import MAX_BYTES, Document
+from .notebook import markdown_of_notebook
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".qmd", ".rmd"}
 LATEX_SUFFIXES = {".tex", ".latex", ".ltx", ".sty"}
+NOTEBOOK_SUFFIXES = {".ipynb"}
+NOTEBOOK_FACTOR = 8  # a notebook may be this much larger: its outputs (images) are not read
 
 
 def read_document(path, *, max_bytes: int = MAX_BYTES) -> Document:
-    """Read a Markdown or LaTeX file; ParseError for unreadable, binary or too large files."""
+    """Read a Markdown, LaTeX or notebook file; ParseError for unreadable, binary or too
+    large files (a notebook's limit is larger, the size of its Markdown the same)."""
     name = str(path)
     p = Path(path)
+    notebook = p.suffix.lower() in NOTEBOOK_SUFFIXES
+    if notebook:
+        max_bytes *= NOTEBOOK_FACTOR
     try:
         size = p.stat().st_size
         if size > max_bytes:
@@ -27,7 +34,11 @@ def read_document(path, *, max_bytes: int = MAX_BYTES) -> Document:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
     except ValueError as exc:  # e.g. a NUL character in the path
         raise ParseError(f"cannot read the file: {exc}", file=name) from None
-    return document_from_bytes(data, name, max_bytes=max_bytes)
+    doc = document_from_bytes(data, name, max_bytes=max_bytes)
+    if notebook and len(doc.text.encode("utf-8")) > max_bytes // NOTEBOOK_FACTOR:
+        raise ParseError("the notebook's Markdown cells are too large (the limit is "
+                         f"{max_bytes // NOTEBOOK_FACTOR} bytes)", file=name)
+    return doc
 
 
 def document_from_bytes(data: bytes, path: str = "<bytes>", kind: str | None = None, *,
@@ -54,11 +65,14 @@ def document_from_bytes(data: bytes, path: str = "<bytes>", kind: str | None = N
 
 
 def document_from_text(text: str, path: str = "<string>", kind: str | None = None) -> Document:
-    """A Document from text (line endings normalised); kind from the suffix, else sniffed."""
+    """A Document from text (line endings normalised); kind from the suffix, else sniffed.
+    A notebook (.ipynb) becomes the Markdown of its Markdown cells, on their file lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if kind is None:
         suffix = Path(str(path)).suffix.lower()
-        if suffix in MARKDOWN_SUFFIXES:
+        if suffix in NOTEBOOK_SUFFIXES:
+            text, kind = markdown_of_notebook(text, str(path)), "markdown"
+        elif suffix in MARKDOWN_SUFFIXES:
             kind = "markdown"
         elif suffix in LATEX_SUFFIXES:
             kind = "latex"

@@ -1,0 +1,147 @@
+"""The verdict cache: a warm run gives the verdicts of a cold one, and every input misses."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+import xentsym
+from xentsym import cache as C
+from xentsym.checkdoc import check_document
+from xentsym.derivation import Derivation
+from xentsym.discover import discover
+from xentsym.domains import POSITIVE, PROBABILITY
+from xentsym.notation import Declaration, Scope, beta
+from xentsym.verify import Options, check_step, verify
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _verdicts(results):
+    # a cached proof keeps its side conditions as their text
+    return [(r.derivation.name, s.step.index, s.status, s.numeric,
+             replace(s.symbolic, conditions=tuple(map(str, s.symbolic.conditions))))
+            for r in results for s in r.steps]
+
+
+def _power(claimed, name="power"):
+    d = Derivation(name, "log of a square", sp.log(beta ** 2))
+    d.claim(claimed, "the power comes down")
+    return d
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    return tmp_path / "cache"
+
+
+def test_a_warm_run_gives_the_same_verdicts(folder):
+    derivations = discover([ROOT / "derivations" / "kl_split.py"]) + [_power(3 * sp.log(beta))]
+    options = Options(samples=300, cache=str(folder))
+    cold = verify(derivations, options)
+    warm = verify(derivations, options)
+    assert _verdicts(warm) == _verdicts(cold) == _verdicts(
+        verify(derivations, Options(samples=300)))
+    assert not any(s.cached for r in cold for s in r.steps)
+    assert all(s.cached for r in warm for s in r.steps)
+    # log(beta^2) = 3 log(beta) is false for every beta in (0, 1): refuted from the cache too
+    wrong = warm[-1].steps[0]
+    assert wrong.status == "refuted"
+    beta_value = wrong.numeric.counterexample["values"]["beta"]
+    assert wrong.numeric.counterexample["rhs"] == pytest.approx(3 * math.log(beta_value),
+                                                                rel=1e-9)
+
+
+def test_a_changed_side_is_checked_again(folder):
+    options = Options(samples=200, cache=str(folder))
+    (right,) = verify([_power(2 * sp.log(beta))], options)
+    (wrong,) = verify([_power(3 * sp.log(beta))], options)  # same start, other claim
+    assert right.status == "verified" and wrong.status == "refuted"
+    assert not wrong.steps[0].cached
+
+
+def _key(step, scope, **options):
+    return C.step_key(step, scope, Options(**options))
+
+
+def test_the_key_covers_sides_domains_options_and_versions(monkeypatch):
+    step = _power(2 * sp.log(beta)).steps[0]
+    scope = Scope([Declaration(beta, PROBABILITY)])
+    base = _key(step, scope)
+    assert base == _key(step, Scope([Declaration(beta, PROBABILITY)]))  # stable
+    assert base != _key(_power(3 * sp.log(beta)).steps[0], scope)  # a side
+    assert base != _key(step, Scope([Declaration(beta, POSITIVE)]))  # a domain
+    assert base != _key(step, scope, samples=999)  # the options
+    assert base != _key(step, scope, seed=1)
+    assert base == _key(step, scope, timeout=1.0)  # only finished verdicts are stored
+    for module, value in ((xentsym, "99.0"), (sp, "0.0.1")):  # the versions
+        monkeypatch.setattr(module, "__version__", value)
+        C.code_digest.cache_clear()
+        assert _key(step, scope) != base
+        monkeypatch.undo()
+        C.code_digest.cache_clear()
+    assert _key(step, scope) == base
+
+
+def test_a_dummy_symbol_does_not_change_the_key():
+    one, two = sp.Dummy("t"), sp.Dummy("t")
+    assert C.stable(sp.Lambda(one, one ** 2)) == C.stable(sp.Lambda(two, two ** 2))
+    assert C.stable((one, two)) != C.stable((one, one))
+
+
+def test_a_damaged_entry_is_checked_again(folder):
+    derivations = [_power(3 * sp.log(beta)), _power(2 * sp.log(beta), "right")]
+    options = Options(samples=200, cache=str(folder))
+    cold = verify(derivations, options)
+    entries = sorted(folder.rglob("*.json"))
+    assert len(entries) == 2
+    entries[0].write_text("{ not json")
+    body = json.loads(entries[1].read_text())
+    body["key"] = "0" * 64  # an entry filed under another key
+    entries[1].write_text(json.dumps(body))
+    again = verify(derivations, options)
+    assert _verdicts(again) == _verdicts(cold)
+    assert not any(s.cached for r in again for s in r.steps)
+    assert all(s.cached for r in verify(derivations, options) for s in r.steps)  # rewritten
+
+
+class _TimingOut:
+    def submit(self, fn, *args):
+        pass
+
+    def result(self, timeout):
+        return ("timeout", None)
+
+
+def test_a_timeout_is_not_stored(folder):
+    step = _power(2 * sp.log(beta)).steps[0]
+    options = Options(samples=100, cache=str(folder))
+    result = check_step(step, Scope([Declaration(beta, PROBABILITY)]), options, _TimingOut())
+    assert result.symbolic.status == "timeout" and result.status == "unproven"
+    assert not list(folder.rglob("*.json"))
+
+
+def test_check_doc_warm_run(folder):
+    path = ROOT / "tests" / "corpus" / "bits.md"
+    options = Options(samples=300, cache=str(folder))
+    cold = check_document(str(path), options).to_dict()
+    warm = check_document(str(path), options).to_dict()
+    assert warm == cold == check_document(str(path), Options(samples=300)).to_dict()
+    assert list(folder.rglob("*.json"))
+
+
+def test_no_cache_writes_nothing(capsys, tmp_path, monkeypatch):
+    from xentsym.cli import main
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(C.ENV_DIR, raising=False)
+    (tmp_path / "n.md").write_text("$$ \\log(a b) = \\log a + \\log b $$\n")
+    assert main(["check-doc", "n.md", "--no-cache"]) == 0
+    assert not (tmp_path / ".xentsym-cache").exists()
+    assert main(["check-doc", "n.md"]) == 0  # the default: ./.xentsym-cache
+    assert list((tmp_path / ".xentsym-cache").rglob("*.json"))
+    assert main(["check-doc", "n.md", "--cache-dir", "elsewhere"]) == 0
+    assert list((tmp_path / "elsewhere").rglob("*.json"))

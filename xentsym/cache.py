@@ -1,0 +1,145 @@
+"""Step verdicts kept on disk, keyed by a hash of everything they depend on.
+
+The key hashes both sides, the relation, the definitions and specialisations in force, the
+parameters of an optimiser step, the certificate of an inequality, every declaration of the
+scope (symbol, domain, index sizes), the number of samples and the seed, and the code that
+decides: the xentsym source files themselves, and the versions of SymPy, NumPy, mpmath and
+Python. Expressions enter the key as ``srepr`` (which spells out every symbol's
+assumptions), never as pickles. The time budget is not part of the key because only verdicts
+the worker finished are stored: a symbolic timeout, or a worker that died or ran out of
+memory, is checked again next time.
+
+Entries are JSON files written atomically (a temporary file, then a rename), so parallel
+runs can share a folder. An entry that cannot be read back exactly, or whose stored key
+differs, is ignored and the step checked again.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import sympy as sp
+
+from .check.result import SymbolicResult
+
+ENV_DIR = "XENTSYM_CACHE_DIR"  # where the cache lives when --cache-dir is not given
+DEFAULT_DIR = ".xentsym-cache"
+FORMAT = "1"  # bump when the layout of an entry changes
+
+
+def default_dir() -> Path:
+    """``$XENTSYM_CACHE_DIR`` if set, else ``.xentsym-cache`` in the current folder."""
+    return Path(os.environ.get(ENV_DIR) or DEFAULT_DIR)
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of the xentsym sources and the versions of what computes a verdict."""
+    import mpmath
+    import numpy
+
+    from . import __version__
+    h = hashlib.sha256()
+    h.update(f"{FORMAT}|{__version__}|{sp.__version__}|{numpy.__version__}|"
+             f"{mpmath.__version__}|{sys.version_info[:3]}".encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+_DUMMY = re.compile(r"dummy_index=\d+")
+
+
+def stable(obj) -> str:
+    """``srepr`` with Dummy symbols numbered by first appearance (their global counter
+    differs from run to run, their identity within the key does not)."""
+    numbers: dict[str, int] = {}
+
+    def renumber(m):
+        return f"dummy_index={numbers.setdefault(m.group(0), len(numbers))}"
+    return _DUMMY.sub(renumber, sp.srepr(obj))
+
+
+def step_key(step, scope, options) -> str:
+    """The hex key of one step's verdict under ``scope`` and ``options``."""
+    from .conditions import current_scope
+    scope = scope if scope is not None else current_scope()
+    declarations = sorted(f"{stable(d.obj)}|{d.domain!r}|{stable(tuple(d.over))}"
+                          for d in scope)
+    parts = [code_digest(), f"samples={options.samples}|seed={options.seed}",
+             step.relation.key, str(step.sense), stable(step.before), stable(step.after),
+             stable(tuple(step.given)), stable(tuple(step.wrt)), stable(step.certificate),
+             *declarations]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _encode(sym, num) -> dict:
+    s = asdict(sym)
+    s["conditions"] = [str(c) for c in sym.conditions]  # SideConditions, kept as their text
+    return {"symbolic": s, "numeric": asdict(num)}
+
+
+def _decode(data: dict):
+    from .check.numeric import NumericResult
+
+    def build(cls, raw):
+        names = {f.name for f in fields(cls)}
+        if not isinstance(raw, dict) or set(raw) != names:
+            raise ValueError("not an entry of this format")
+        return cls(**{k: tuple(v) if isinstance(v, list) and k != "counterexample" else v
+                      for k, v in raw.items()})
+    return build(SymbolicResult, data["symbolic"]), build(NumericResult, data["numeric"])
+
+
+class VerdictCache:
+    """One folder of entries ``<key[:2]>/<key>.json``."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"v{FORMAT}" / key[:2] / f"{key}.json"
+
+    def get(self, key: str):
+        """``(SymbolicResult, NumericResult)`` stored for ``key``, or None."""
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                return None
+            return _decode(data)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None  # missing or damaged: the step is checked again
+
+    def put(self, key: str, sym, num) -> bool:
+        """Store a verdict (the caller stores only those the worker finished); False when
+        it is not stored: not plain data that reads back equal, or the disk refused."""
+        try:
+            entry = {"key": key, **_encode(sym, num)}
+            text = json.dumps(entry, ensure_ascii=False)
+            if _decode(json.loads(text)) != _decode(entry):
+                return False
+        except (TypeError, ValueError):
+            return False
+        path, tmp = self._path(key), None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except OSError:  # a read-only or full disk: the run goes on without storing
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+            return False
+        return True
+
+
+__all__ = ["VerdictCache", "step_key", "default_dir", "code_digest", "ENV_DIR"]
