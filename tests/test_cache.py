@@ -145,3 +145,42 @@ def test_no_cache_writes_nothing(capsys, tmp_path, monkeypatch):
     assert list((tmp_path / ".xentsym-cache").rglob("*.json"))
     assert main(["check-doc", "n.md", "--cache-dir", "elsewhere"]) == 0
     assert list((tmp_path / "elsewhere").rglob("*.json"))
+
+
+def _imports_of(path: Path, module: str) -> set[str]:
+    """The xentsym modules one source file imports (at any depth of its code)."""
+    import ast
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] \
+                if node.level else []
+            name = ".".join(base + ([node.module] if node.module else []))
+            out |= {name} | {f"{name}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+    return {m for m in out if m.startswith("xentsym")}
+
+
+def test_sources_left_out_of_the_key_are_off_the_check_path():
+    """What check_step can run (verify, the checkers, the cache and what they import) never
+    reaches a source the key leaves out; the package's IPython display hook is the one edge
+    skipped (it registers renderers in a notebook, it checks nothing)."""
+    package = ROOT / "xentsym"
+    modules = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    seen, todo = set(), ["xentsym.verify", "xentsym.cache", "xentsym.check.worker"]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in modules:
+            continue
+        seen.add(name)
+        todo += [] if name == "xentsym" else sorted(_imports_of(modules[name], name))
+        todo += [".".join(name.split(".")[:i]) for i in range(2, name.count(".") + 1)]
+    left_out = {n for n in seen if set(modules[n].relative_to(package).parts)
+                & C.OFF_THE_CHECK_PATH}
+    assert "xentsym.check.numeric" in seen and "xentsym.rules" in seen
+    assert not left_out

@@ -3,7 +3,7 @@
 The key hashes both sides, the relation, the definitions and specialisations in force, the
 parameters of an optimiser step, the certificate of an inequality, every declaration of the
 scope (symbol, domain, index sizes), the number of samples and the seed, and the code that
-decides: the xentsym source files themselves, and the versions of SymPy, NumPy, mpmath and
+decides: the xentsym source files on the check path, and the versions of SymPy, NumPy, mpmath and
 Python. Expressions enter the key as ``srepr`` (which spells out every symbol's
 assumptions), never as pickles. The time budget is not part of the key because only verdicts
 the worker finished are stored: a symbolic timeout, or a worker that died or ran out of
@@ -32,6 +32,13 @@ from .check.result import SymbolicResult
 ENV_DIR = "XENTSYM_CACHE_DIR"  # where the cache lives when --cache-dir is not given
 DEFAULT_DIR = ".xentsym-cache"
 FORMAT = "1"  # bump when the layout of an entry changes
+# Sources a verdict cannot depend on: they read documents into expressions (which enter the
+# key themselves) or print results. verify.check_step never imports them (a test checks
+# the import graph), so editing them keeps the cache; any other source change empties it.
+OFF_THE_CHECK_PATH = frozenset({
+    "render", "read", "document", "cli.py", "report.py", "docreport.py", "jobs.py",
+    "paths.py", "pytest_plugin.py", "__main__.py", "checkdoc.py", "docaxes.py",
+    "docclaims.py", "docdefs.py", "dochints.py", "docrescue.py", "doctable.py", "parse.py"})
 
 
 def default_dir() -> Path:
@@ -51,7 +58,9 @@ def code_digest() -> str:
              f"{mpmath.__version__}|{sys.version_info[:3]}".encode())
     root = Path(__file__).resolve().parent
     for path in sorted(root.rglob("*.py")):
-        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+        name = path.relative_to(root)
+        if name.parts[0] not in OFF_THE_CHECK_PATH and name.name not in OFF_THE_CHECK_PATH:
+            h.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -68,16 +77,35 @@ def stable(obj) -> str:
     return _DUMMY.sub(renumber, sp.srepr(obj))
 
 
+_SEEN: dict[int, tuple] = {}  # id -> (object, text): the object kept, so its id stays its own
+
+
+def _once(obj, text_of) -> str:
+    """``text_of(obj)``, computed once per object (a step's ``after`` is the next step's
+    ``before``; every step of a derivation shares its declarations)."""
+    hit = _SEEN.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    if len(_SEEN) > 20_000:
+        _SEEN.clear()
+    text = text_of(obj)
+    _SEEN[id(obj)] = (obj, text)
+    return text
+
+
+def _declaration(d) -> str:
+    return f"{stable(d.obj)}|{d.domain!r}|{stable(tuple(d.over))}"
+
+
 def step_key(step, scope, options) -> str:
     """The hex key of one step's verdict under ``scope`` and ``options``."""
     from .conditions import current_scope
     scope = scope if scope is not None else current_scope()
-    declarations = sorted(f"{stable(d.obj)}|{d.domain!r}|{stable(tuple(d.over))}"
-                          for d in scope)
+    declarations = sorted(_once(d, _declaration) for d in scope)
     parts = [code_digest(), f"samples={options.samples}|seed={options.seed}",
-             step.relation.key, str(step.sense), stable(step.before), stable(step.after),
-             stable(tuple(step.given)), stable(tuple(step.wrt)), stable(step.certificate),
-             *declarations]
+             step.relation.key, str(step.sense), _once(step.before, stable),
+             _once(step.after, stable), stable(tuple(step.given)), stable(tuple(step.wrt)),
+             stable(step.certificate), *declarations]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
