@@ -132,6 +132,10 @@ class Sigmoid(Quantity):
         (z,) = self.args
         return 1 / (1 + sp.exp(-z))
 
+    def fdiff(self, argindex=1):
+        """sigma' = sigma (1 - sigma), so the chain rule keeps sigma by name."""
+        return self * (1 - self)
+
 
 QUANTITIES = (Entropy, CrossEntropy, KLDivergence, BinaryKL, BinaryCrossEntropy,
               InformationContent, LogGap, Sigmoid)

@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 
 import sympy as sp
 
-from .domains import (DISTRIBUTION, LABEL, ONE_HOT, PROBABILITY, REAL, SIZE, Domain)
+from .domains import (DISTRIBUTION, INDEX, LABEL, ONE_HOT, PROBABILITY, REAL, SIZE, Domain)
 from .errors import DomainError
 
 
@@ -24,8 +24,15 @@ class Declaration:
 
     obj: sp.Basic  # a Symbol or an IndexedBase
     domain: Domain
-    over: tuple = ()  # size symbols of the index axes, outermost first
+    over: tuple = ()  # size symbols of the index axes, outermost first; an index: its range
     meaning: str = ""
+
+    @property
+    def range(self) -> tuple | None:
+        """(1, size) for an index declared over a size (j over 1..d), else None."""
+        if self.domain == INDEX and len(self.over) == 1:
+            return (sp.Integer(1), sp.sympify(self.over[0]))
+        return None
 
 
 class Scope:
@@ -77,11 +84,33 @@ class Scope:
             raise DomainError(f"symbol {atom} has no declared domain")
         return found
 
+    def range_facts(self, symbols) -> list:
+        """What the declarations say about the ranges of these index symbols, as SymPy
+        predicates (Q.ge(j, 1) & Q.le(j, d)), for ``refine``."""
+        facts = []
+        for s in sorted(symbols, key=sp.default_sort_key):
+            decl = self._table.get(s) if isinstance(s, sp.Symbol) else None
+            if decl is not None and decl.range is not None:
+                lo, hi = decl.range
+                facts.append(sp.Q.ge(s, lo) & sp.Q.le(s, hi))
+        return facts
+
     def __iter__(self) -> Iterator[Declaration]:
         return iter(self._table.values())
 
     def __contains__(self, atom) -> bool:
         return self.lookup(atom) is not None
+
+
+def index(name: str) -> sp.Symbol:
+    """A symbol for a free index (j, k, l): a positive integer, declared with its range as
+    ``Declaration(j, INDEX, (d,))`` (j runs over 1..d) and checked for every value in it.
+
+    >>> j = index("j")
+    >>> j.is_integer, j.is_positive
+    (True, True)
+    """
+    return sp.Symbol(name, integer=True, positive=True)
 
 
 def _sym(name: str, domain: Domain) -> sp.Symbol:

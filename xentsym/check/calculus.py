@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..bound import rename_apart
 from ..functions import unfold_all
 from ..notation import Scope
 
@@ -22,8 +23,13 @@ def evaluate_derivatives(expr: sp.Expr, scope: Scope) -> sp.Expr:
     """
     if not expr.has(sp.Derivative):
         return expr
+    # A bound index named like one in a variable (sum over j, d/dz_j) is renamed first:
+    # differentiating would otherwise capture it.
     e = unfold_all(expr)
+    e = rename_apart(e, avoid={s for d in e.atoms(sp.Derivative) for v in d.variables
+                               for s in v.free_symbols if isinstance(s, sp.Symbol)})
     facts = [f for d in e.atoms(sp.Derivative) for f in _entry_ranges(d)]
+    facts += scope.range_facts(e.free_symbols)  # declared indices: j over 1..d
     e = e.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit(deep=False))
     return scope.canonical(collapse_delta_sums(e, facts))
 

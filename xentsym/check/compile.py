@@ -60,6 +60,19 @@ class _Leaf(_Node):
         return np.asarray(values, dtype=float).reshape((env.size,) + _ones(len(ranges))[1:])
 
 
+def _live(ranges: tuple):
+    """Where the enclosing sums are really summing (a limit that depends on an outer index
+    makes a ragged range, evaluated as a rectangle with a mask), or None: everywhere."""
+    masks = [r[2] for r in ranges if len(r) > 2]
+    if not masks:
+        return None
+    rank = len(ranges) + 1
+    out = masks[0].reshape(masks[0].shape + (1,) * (rank - masks[0].ndim))
+    for m in masks[1:]:
+        out = out & m.reshape(m.shape + (1,) * (rank - m.ndim))
+    return out
+
+
 class _IndexVar(_Node):
     """A bound summation index: the integers lo..hi along its own axis."""
 
@@ -67,7 +80,7 @@ class _IndexVar(_Node):
         self.position = position
 
     def run(self, env, ranges):
-        lo, hi = ranges[self.position]
+        lo, hi = ranges[self.position][:2]
         shape = list(_ones(len(ranges)))
         shape[1 + self.position] = hi - lo + 1
         return np.arange(lo, hi + 1).reshape(shape)
@@ -89,34 +102,75 @@ class _Indexed(_Node):
             raise NumericError(f"{self.base} has {data.ndim - 1} index axes, "
                                f"used with {len(self.indices)}")
         gather = [np.arange(env.size).reshape((env.size,) + _ones(len(ranges))[1:])]
+        live = None
         for axis, node in enumerate(self.indices, start=1):
             idx = np.rint(node.run(env, ranges)).astype(np.int64) - 1
             if idx.size and (idx.min() < 0 or idx.max() >= data.shape[axis]):
-                raise NumericError(f"index of {self.base} out of range 1..{data.shape[axis]}")
+                # Outside a ragged range the entry is never used: any index will do there.
+                live = _live(ranges) if live is None else live
+                outside = (idx < 0) | (idx >= data.shape[axis])
+                if live is None or (outside & live).any():
+                    raise NumericError(
+                        f"index of {self.base} out of range 1..{data.shape[axis]}")
+                idx = np.clip(idx, 0, data.shape[axis] - 1)
             gather.append(idx)
         return data[tuple(gather)]
 
 
-class _Reduce(_Node):
-    """A Sum or Product over one index: evaluate the body on a new axis, then reduce it."""
+def _whole(values: np.ndarray, expr) -> np.ndarray:
+    if not np.all(np.isfinite(values)) or np.any(np.rint(values) != values):
+        raise NumericError(f"summation limit {expr} is not a whole number here")
+    return np.rint(values).astype(np.int64)
 
-    def __init__(self, op, lo, hi, body):
+
+class _Reduce(_Node):
+    """A Sum or Product over one index: evaluate the body on a new axis, then reduce it.
+
+    A limit that depends on an outer index or on a sampled value (sum_{m=1}^{i}) gives a
+    ragged range: the body is evaluated on the rectangle that covers it and the terms
+    outside are masked to 0 (1 for a product).
+    """
+
+    def __init__(self, op, lo, hi, body, ends=None):
         self.op, self.lo, self.hi, self.body = op, lo, hi, body
+        self.ends = ends  # evaluators of lo and hi, for limits that are not sizes alone
 
     def _bound(self, expr, env):
         value = expr.xreplace({s: sp.Integer(v) for s, v in env.sizes.items()})
-        if not value.is_Integer:
-            raise NumericError(f"summation limit {expr} is not a whole number here")
-        return int(value)
+        return int(value) if value.is_Integer else None
 
     def run(self, env, ranges):
         lo, hi = self._bound(self.lo, env), self._bound(self.hi, env)
         depth = len(ranges)
+        neutral = 0.0 if self.op is np.sum else 1.0
+        if lo is None or hi is None:
+            if self.ends is None:
+                raise NumericError(f"summation limit {self.hi} is not a whole number here")
+            return self._ragged(env, ranges, neutral)
         if hi < lo:
-            return np.full(_ones(depth), 0.0 if self.op is np.sum else 1.0)
+            return np.full(_ones(depth), neutral)
         values = self.body.run(env, ranges + ((lo, hi),))
         values = np.broadcast_to(values, values.shape[:-1] + (hi - lo + 1,))
-        return self.op(values, axis=-1)
+        with np.errstate(all="ignore"):  # inf - inf is NaN: an unusable sample, no warning
+            return self.op(values, axis=-1)
+
+    def _ragged(self, env, ranges, neutral):
+        los, his = (_whole(node.run(env, ranges), e)
+                    for node, e in zip(self.ends, (self.lo, self.hi)))
+        los, his = np.broadcast_arrays(los, his)
+        live = _live(ranges)
+        live = np.ones(los.shape, bool) if live is None else np.broadcast_to(live, los.shape)
+        live = live & (his >= los)
+        if not live.any():
+            return np.full(_ones(len(ranges)), neutral)
+        lo, hi = int(los[live].min()), int(his[live].max())
+        axis = np.arange(lo, hi + 1).reshape(_ones(len(ranges)) + (hi - lo + 1,))
+        mask = (axis >= los[..., None]) & (axis <= his[..., None]) & live[..., None]
+        values = self.body.run(env, ranges + ((lo, hi, mask),))
+        values = np.where(mask, np.broadcast_to(values, np.broadcast_shapes(
+            values.shape, mask.shape)), neutral)
+        with np.errstate(all="ignore"):
+            return self.op(values, axis=-1)
 
 
 class _Elementwise(_Node):
@@ -144,9 +198,12 @@ def _factorial(n):
     return np.vectorize(lambda a: float(math.factorial(a)))(np.rint(n).astype(np.int64))
 
 
-# NumPy has no binomial coefficient or factorial; these take whole-number arrays.
+# NumPy has no binomial coefficient or factorial; these take whole-number arrays. The
+# printer writes KroneckerDelta as a Python conditional, which fails on arrays: it is
+# renamed to a function of our own before printing.
+_DELTA = sp.Function("_delta")
 _EXTRA = {"binomial": _comb, "factorial": _factorial,
-          "KroneckerDelta": lambda a, b: np.equal(a, b).astype(float)}
+          "_delta": lambda a, b: np.equal(np.rint(a), np.rint(b)).astype(float)}
 
 
 _PRINTER = NumPyPrinter({"inline": True, "allow_unknown_functions": True,
@@ -179,7 +236,10 @@ def skeleton(expr: sp.Expr, bound: tuple, make: dict):
         if isinstance(e, sp.Symbol):
             return hole(e, "index" if e in bound else "leaf")
         if isinstance(e, sp.Derivative):
-            return walk(e.doit(deep=False))  # deep=False: see check/calculus.py
+            # deep=False: see check/calculus.py; bound indices named like an index of a
+            # variable (sum over j, d/dz_j) renamed first, or differentiating captures them.
+            avoid = {s for v in e.variables for s in v.free_symbols}
+            return walk(rename_apart(e, avoid=avoid).doit(deep=False))
         if isinstance(e, (AppliedUndef, sp.Integral)):
             make["unsupported"](e)
         if not e.args:
@@ -203,6 +263,7 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
     body, args, children = skeleton(expr, bound, make)
     if len(children) == 1 and body == args[0]:
         return children[0]
+    body = body.replace(sp.KroneckerDelta, lambda a, b, *_: _DELTA(a, b))
     try:
         # An explicit namespace: lambdify's "numpy" builds one from dir(numpy), which makes
         # NumPy load every lazy submodule (a third of a second at start-up).
@@ -221,7 +282,12 @@ def _reduction(e, bound) -> _Node:
         node_bound = node_bound + (var,)
     node = _compile(body, node_bound)
     for depth, (var, lo, hi) in enumerate(limits):
-        node = _Reduce(op, lo, hi, node)
+        # The limits see the indices of the enclosing sums (those of the later limits too).
+        outer = node_bound[:len(node_bound) - depth - 1]
+        ends = None
+        if (lo.free_symbols | hi.free_symbols) - {var}:
+            ends = (_compile(lo, outer), _compile(hi, outer))
+        node = _Reduce(op, lo, hi, node, ends)
     return node
 
 

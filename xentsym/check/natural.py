@@ -122,7 +122,32 @@ def divisors(exprs, scope: Scope) -> tuple:
             base = pw.base
             if not pw.exp.is_negative or base.is_Number or base in found:
                 continue
-            if base.is_nonzero or cond.sign_of(base, scope) != 0:
+            if base.is_nonzero or cond.sign_of(base, scope) != 0 or _positive_in_exp(base):
                 continue
             found.append(base)
     return tuple(f"{sp.sstr(b)} != 0" for b in found[:MAX_DIVISORS])
+
+
+def _positive_in_exp(expr: sp.Expr) -> bool:
+    """True when ``expr``, with each e^(c x) (x real, c rational) written u_x**c for a
+    positive u_x, factors into a visibly positive rational function: e^s + 2 + e^-s is
+    (u + 1)**2 / u.
+
+    >>> s = sp.Symbol("s", real=True)
+    >>> _positive_in_exp(sp.exp(s) + 2 + sp.exp(-s)), _positive_in_exp(sp.exp(s) - 1)
+    (True, False)
+    """
+    if not expr.has(sp.exp):
+        return False
+    gens: dict = {}
+
+    def power(e):
+        c, x = e.args[0].as_coeff_Mul()
+        if not (c.is_Rational and x.is_real):
+            return e
+        return gens.setdefault(x, sp.Dummy("u", positive=True)) ** c
+    try:
+        return bool(sp.factor(sp.together(expr.replace(
+            lambda e: isinstance(e, sp.exp), power))).is_positive)
+    except (sp.PolynomialError, NotImplementedError):
+        return False

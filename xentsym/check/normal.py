@@ -12,7 +12,7 @@ from .. import conditions as cond
 from .. import rules as R
 from ..bound import rename_apart
 from ..functions import unfold_all
-from .calculus import evaluate_derivatives
+from .calculus import collapse_delta_sums, evaluate_derivatives
 from ..notation import Scope
 
 _LOGS = R.chain(R.LOG_OF_PRODUCT, R.LOG_PRODUCT, R.LOG_POWER)
@@ -156,6 +156,8 @@ def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Ex
         e = unfold_all(expr)
         # Every later move (swapping sums, writing out finite ones) assumes distinct indices.
         e = rename_apart(evaluate_derivatives(e, scope))
+        if e.has(sp.KroneckerDelta):  # sum_m delta_{m,j} w_m = w_j, for j declared in range
+            e = collapse_delta_sums(e, scope.range_facts(e.free_symbols))
         e = _linearise(R.expand_finite_sums(e))
         e = _linearise(_binary_powers(e, scope))
         # The last entry of a fixed-length distribution becomes 1 - the others only now:

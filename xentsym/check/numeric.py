@@ -278,8 +278,11 @@ class _Run:
             if not out:
                 out.append(f"{self.discarded} samples where the left side is undefined "
                            "were discarded")
-        out += [f"{s}: an index, sampled from 1 to the length of the axis it subscripts"
-                for s in self.vs.indices]
+        for s in self.vs.indices:
+            decl = self.scope.lookup(s)
+            top = decl.range[1] if decl is not None and decl.range is not None else None
+            out.append(f"{s}: an index, sampled from 1 to {top}" if top is not None else
+                       f"{s}: an index, sampled from 1 to the length of the axis it subscripts")
         return tuple(out)
 
     def result(self, status: str, witness=None, message: str = "") -> NumericResult:

@@ -70,6 +70,8 @@ def variables(exprs, scope: Scope) -> Variables:
             decl = scope.lookup(s)
             if _is_index(s, decl, subscripts):
                 indices.add(s)
+                if decl is not None and decl.range is not None:  # j over 1..d: sample d too
+                    sizes |= {x for x in decl.range[1].free_symbols if x != s}
             elif decl is None:
                 raise DomainError(f"symbol {s} has no declared domain")
             else:
@@ -176,6 +178,15 @@ def _index_bounds(vs: Variables, env: Env, exprs) -> dict:
     return bounds
 
 
+def _declared_top(scope: Scope, s: sp.Symbol, sizes: dict) -> int | None:
+    """The last value of an index declared over a size (j over 1..d: the value of d)."""
+    decl = scope.lookup(s)
+    if decl is None or decl.range is None:
+        return None
+    top = decl.range[1].xreplace({k: sp.Integer(v) for k, v in sizes.items()})
+    return int(top) if top.is_Integer else None
+
+
 def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
                rng: np.random.Generator, exprs=()) -> Env:
     """Sample ``count`` values of every variable with the given concrete sizes."""
@@ -192,7 +203,8 @@ def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
         env.families[fam] = decl.domain.sample(rng, shape)
     bounds = _index_bounds(vs, env, [_ready(e) for e in exprs]) if vs.indices else {}
     for s in vs.indices:
-        top = bounds.get(s, INDEX.bound)
+        top = _declared_top(scope, s, sizes)
+        top = bounds.get(s, INDEX.bound) if top is None else top
         env.scalars[s] = rng.integers(1, top + 1, size=count).astype(float)
     return env
 

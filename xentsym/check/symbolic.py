@@ -16,6 +16,7 @@ from ..functions import unfold_all
 from .exponential import prove_by_exponentials
 from .inequalities import nonnegative, prove_at_most  # noqa: F401 (public names)
 from .natural import divisors
+from .summands import prove_by_summands
 from .normal import (  # noqa: F401 (normal_form is public)
     _finite_scalars, _fixed_sizes, _zero, normal_form)
 from .result import SymbolicResult, on_natural_domain
@@ -46,7 +47,9 @@ def _prove_equal(lhs: sp.Expr, rhs: sp.Expr, scope: Scope, given=()) -> Symbolic
             return SymbolicResult("proved", "lhs - rhs cancels to 0 as a rational function",
                                   tuple(used), assumptions=divisors(
                                       (*sides, sp.together(diff)), scope))
-        shown = prove_by_exponentials(diff, sides, scope, fixed)
+        # Sums over the same range first: the exponential strategies are slow on them.
+        shown = (prove_by_summands(diff, sides, scope, fixed)
+                 or prove_by_exponentials(diff, sides, scope, fixed))
         if shown is not None:
             return SymbolicResult("proved", shown[0], tuple(used), assumptions=shown[1])
         finite = _finite_scalars((lhs, rhs), scope)
