@@ -2,18 +2,21 @@
 import sympy as sp
 
 from xentsym import Derivation
-from xentsym.domains import ONE_HOT, REAL
+from xentsym import rules as R
+from xentsym import sumrules as S
+from xentsym.domains import INDEX, ONE_HOT, REAL
 from xentsym.functions import BinaryCrossEntropy, Sigmoid
-from xentsym.notation import LECTURE, Declaration, Y
+from xentsym.notation import LECTURE, Declaration, K, Y, index
 
 z = sp.Symbol("z", real=True)  # the logit of one sample
-logits = sp.IndexedBase(sp.Symbol("z", real=True), real=True)  # z_1, z_2, z_3
-label = sp.IndexedBase(sp.Symbol("t", real=True))  # a one-hot label over 3 classes
-CLASSES = 3
+logits = sp.IndexedBase(sp.Symbol("z", real=True), real=True)  # z_1 .. z_K
+label = sp.IndexedBase(sp.Symbol("t", real=True))  # a one-hot label over K classes
+k, c, m = index("k"), index("c"), index("m")
 SCOPE = LECTURE.extended([
     Declaration(z, REAL, meaning="logit"),
-    Declaration(logits, REAL, (CLASSES,), "logits of three classes"),
-    Declaration(label, ONE_HOT, (CLASSES,), "one-hot label over three classes"),
+    Declaration(logits, REAL, (K,), "logits of the K classes"),
+    Declaration(label, ONE_HOT, (K,), "one-hot label over the K classes"),
+    Declaration(k, INDEX, (K,), "a class"),
 ])
 
 sigmoid_gradient = Derivation(
@@ -24,18 +27,22 @@ sigmoid_gradient = Derivation(
 sigmoid_gradient.claim(Sigmoid(z) - Y, "chain rule; sigma' = sigma (1 - sigma)",
                        "链式法则；sigma' = sigma (1 - sigma)")
 
-
-def _softmax(m):
-    return sp.exp(logits[m]) / sp.Add(*[sp.exp(logits[j]) for j in range(1, CLASSES + 1)])
-
-
-_loss = -sp.Add(*[label[j] * sp.log(_softmax(j)) for j in range(1, CLASSES + 1)])
+total = sp.Sum(sp.exp(logits[m]), (m, 1, K))  # the softmax denominator
+loss = -sp.Sum(label[c] * sp.log(sp.exp(logits[c]) / total), (c, 1, K))
 
 softmax_gradient = Derivation(
     "softmax-ce-gradient", "The gradient of the multiclass cross-entropy through a softmax",
-    sp.Derivative(_loss, logits[1]), scope=SCOPE,
+    sp.Derivative(loss, logits[k]), scope=SCOPE,
     title_zh="经过 softmax 的多分类交叉熵的梯度",
-    description="Three classes, first component; the other components follow by symmetry.")
-softmax_gradient.claim(_softmax(1) - label[1],
-                       "differentiate each log-softmax term; the one-hot labels sum to 1",
-                       "对每个 log-softmax 项求导；独热标签之和为 1")
+    description="K classes with logits z_c and a one-hot label t; any class k.")
+(softmax_gradient
+ .apply(R.LOG_QUOTIENT)
+ .apply(R.DISTRIBUTE)
+ .apply(R.SPLIT_SUM)
+ .apply(R.PULL_CONSTANT)
+ .claim(sp.Derivative(sp.log(total) - sp.Sum(label[c] * logits[c], (c, 1, K)), logits[k]),
+        "the one-hot labels sum to 1", "独热标签之和为 1")
+ .apply(S.DIFFERENTIATE_UNDER_SUM)
+ .apply(S.chain_rule_through(total))
+ .apply(S.ENTRY_DERIVATIVE)
+ .apply(S.KRONECKER_SUM))

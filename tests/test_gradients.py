@@ -127,28 +127,37 @@ def test_the_sigmoid_derivation_differentiates_this_loss(gradients):
     assert np.allclose(claimed(zs, ys), numeric, rtol=1e-6, atol=1e-8)
 
 
+def _at_size(expr, classes: int, cls: int, d):
+    """``expr`` of the softmax derivation with K = classes and k = cls, sums written out."""
+    k = d.steps[0].before.variables[0].indices[0]
+    K = [s for s in d.scope if str(s.obj) == "K"][0].obj
+    return unfold_all(expr).xreplace({K: classes, k: cls}).doit()
+
+
 def test_the_softmax_derivation_differentiates_this_loss(gradients):
     d = gradients["softmax-ce-gradient"]
-    (step,) = d.steps
-    wrt = step.before.variables[0]
-    z, t = wrt.base, [ix.base for ix in step.after.atoms(sp.Indexed) if ix.base != wrt.base][0]
-    classes = 3
-    entries = [z[j] for j in range(1, classes + 1)] + [t[j] for j in range(1, classes + 1)]
-    names = dict.fromkeys(entries)
-    loss = _compiled(step.before.expr, names)
-    claimed = _compiled(step.after, names)
+    start, result = d.steps[0].before, d.steps[-1].after
+    wrt = start.variables[0]
+    z = wrt.base
+    t = [ix.base for ix in result.atoms(sp.Indexed) if ix.base != z][0]
     rng = np.random.default_rng(2)
-    zs, ts = rng.normal(0, 3, (400, classes)), one_hot(rng, 400, classes)
-    args = [*zs.T, *ts.T]
-    assert np.allclose(loss(*args), softmax_ce(zs, ts), rtol=1e-9, atol=1e-12)
-    assert wrt == z[1]  # the derivation differentiates with respect to the first logit
-    numeric = grad_central(lambda v: softmax_ce(v, ts), zs)[:, 0]
-    assert np.allclose(claimed(*args), numeric, rtol=1e-6, atol=1e-8)
+    for classes in (1, 3, 5):
+        zs, ts = rng.normal(0, 3, (300, classes)), one_hot(rng, 300, classes)
+        names = dict.fromkeys([z[j] for j in range(1, classes + 1)]
+                              + [t[j] for j in range(1, classes + 1)])
+        args = [*zs.T, *ts.T]
+        loss = _compiled(_at_size(start.expr, classes, 1, d), names)
+        assert np.allclose(loss(*args), softmax_ce(zs, ts), rtol=1e-9, atol=1e-12)
+        numeric = grad_central(lambda v: softmax_ce(v, ts), zs)
+        for cls in range(1, classes + 1):
+            claimed = _compiled(_at_size(result, classes, cls, d), names)
+            assert np.allclose(claimed(*args), numeric[:, cls - 1], rtol=1e-6, atol=1e-8)
 
 
 # --- the engine -------------------------------------------------------------------------------
 
 def test_the_engine_verifies_both_gradient_derivations(gradients):
+    # ... the softmax one for a symbolic number of classes K and any class k
     results = verify([gradients["sigmoid-bce-gradient"], gradients["softmax-ce-gradient"]],
                      OPTIONS)
     for r in results:
@@ -197,23 +206,27 @@ def test_the_engine_refutes_wrong_sigmoid_gradients(gradients):
 
 def test_the_engine_refutes_wrong_softmax_gradients(gradients):
     d = gradients["softmax-ce-gradient"]
-    before, after = d.steps[0].before, d.steps[0].after
-    z = before.variables[0].base
+    before, after = d.steps[0].before, d.steps[-1].after
+    z, k = before.variables[0].base, before.variables[0].indices[0]
     t = [ix.base for ix in after.atoms(sp.Indexed) if ix.base != z][0]
-    top = after + t[1]  # softmax(z)_1
-    total = sp.Add(*[sp.exp(z[j]) for j in (1, 2, 3)])
-    assert top == sp.exp(z[1]) / total
+    top = after + t[k]  # softmax(z)_k
+    total = sp.exp(z[k]) / top
     wrong = {
-        "second component": sp.exp(z[2]) / total - t[1],
-        "wrong label": top - t[2],
-        "label added": top + t[1],
-        "no softmax": sp.exp(z[1]) - t[1],
+        "first component": sp.exp(z[1]) / total - t[k],
+        "label added": top + t[k],
+        "no softmax": sp.exp(z[k]) - t[k],
+        "missing exp(z_k)": 1 / total - t[k],
+        "sign flipped": t[k] - top,
     }
     for why, _, ce in _refuted_witnesses(d, wrong):
-        zv = np.array([ce["values"]["z"]], dtype=float)
-        tv = np.array([ce["values"]["t"]], dtype=float)
-        truth = grad_central(lambda v: softmax_ce(v, tv), zv)[0, 0]
-        assert truth == pytest.approx(softmax(zv)[0, 0] - tv[0, 0], rel=1e-6, abs=1e-8)
+        values = ce["values"]
+        zv = np.array([values["z"]], dtype=float)
+        tv = np.array([values["t"]], dtype=float)
+        kv = int(values["k"])
+        assert 1 <= kv <= values["K"] == zv.shape[1]
+        truth = grad_central(lambda v: softmax_ce(v, tv), zv)[0, kv - 1]
+        assert truth == pytest.approx(softmax(zv)[0, kv - 1] - tv[0, kv - 1], rel=1e-6,
+                                      abs=1e-8)
         assert ce["lhs"] == pytest.approx(truth, rel=1e-6, abs=1e-8), why
         assert abs(ce["rhs"] - truth) > 1e-6, why
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from xentsym import Derivation
 from xentsym import notation as nt
 from xentsym.discover import discover
 from xentsym.relations import AT_MOST, EQUAL
+from xentsym.bound import replace_free
+from xentsym.functions import BinaryKL, Sigmoid
 from xentsym.rules import substitute
 from xentsym.verify import Options, StepResult, verify
 
@@ -228,12 +231,72 @@ def _inside(folder):
         os.chdir(old)
 
 
+def _free_indices(exprs, scope) -> list:
+    """The free index symbols declared with a range (j over 1..d) in ``exprs``."""
+    found = set()
+    for e in exprs:
+        found |= e.free_symbols
+        found |= {s for d in e.atoms(sp.Derivative) for v in d.variables
+                  for s in v.free_symbols}
+    return sorted((s for s in found if isinstance(s, sp.Symbol) and scope is not None
+                   and getattr(scope.lookup(s), "range", None) is not None),
+                  key=sp.default_sort_key)
+
+
+def _one_minus_sigmoid(e) -> bool:
+    return (isinstance(e, sp.Add) and len(e.args) == 2 and sp.S.One in e.args
+            and any(isinstance(-t, Sigmoid) for t in e.args))
+
+
+def _sigmoid_arg(e):
+    return [-t for t in e.args if isinstance(-t, Sigmoid)][0].args[0]
+
+
+def _oracle_forms(exprs, scope, values=None) -> list[tuple]:
+    """The expressions as the oracle reads them: a Kronecker delta as 0**((a - b)**2), and
+    each free index with a declared range replaced by the ends of the range (1 and its
+    size), or by its value in a witness (``values``). A mutant counts as equivalent only
+    when it is so in every form."""
+    # 0**((a - b)**2) is 1 when a = b and 0 otherwise (a Piecewise would be pulled out of
+    # the sum around it by SymPy, freeing the summation index).
+    exprs = [e.replace(sp.KroneckerDelta, lambda a, b, *_: sp.Pow(0, (a - b) ** 2))
+             for e in exprs]
+    # The KL divergence of two coins, which the oracle does not define, from its definition.
+    exprs = [e.replace(BinaryKL, lambda a, b: a * sp.log(a / b)
+                       + (1 - a) * sp.log((1 - a) / (1 - b))) for e in exprs]
+    # 1 - sigma(u) as sigma(-u): the oracle's finite differences of log(1 - sigma(u)) lose
+    # digits to cancellation where sigma(u) is near 1.
+    exprs = [e.replace(_one_minus_sigmoid, lambda a: Sigmoid(-_sigmoid_arg(a)))
+             for e in exprs]
+    found = _free_indices(exprs, scope)
+    if not found:
+        return [tuple(exprs)]
+    if values is not None:
+        choices = [(sp.Integer(values[str(s)]),) for s in found]
+    else:
+        choices = [(sp.Integer(1), scope.lookup(s).range[1]) for s in found]
+    return [tuple(replace_free(e, dict(zip(found, ends))) for e in exprs)
+            for ends in itertools.product(*choices)]
+
+
 def _classify(relation, before, after, built, wrt, scope) -> list[bool]:
     """For each mutant: is the corrupted claim still true (an equivalent mutant)?
 
     ``=``: the mutant equals the original right-hand side at every oracle point;
     optimiser relations: it ranks the parameters as the original does; ``<=``: the
-    oracle finds no point where the left side exceeds the mutant."""
+    oracle finds no point where the left side exceeds the mutant. A free index is tried
+    at both ends of its range."""
+    flags = [True] * len(built)
+    for before, after, *ms in _oracle_forms([before, after, *(m for _, _, m in built)],
+                                            scope):
+        got = _classify_one(relation, before, after, [(None, None, m) for m in ms], wrt,
+                            scope)
+        flags = [f and g for f, g in zip(flags, got)]
+    return flags
+
+
+def _classify_one(relation, before, after, built, wrt, scope) -> list[bool]:
+    """``_classify`` for expressions the oracle reads as they are."""
     optimiser = relation.is_optimiser
     panel = oracle.Panel([before, after] + [m for _, _, m in built],
                          wrt=wrt if optimiser else None, count=PANEL_POINTS, scope=scope)
@@ -418,7 +481,8 @@ def test_the_oracle_confirms_every_original_step(campaign):
             # ... and it is a real inequality, so its mutants test something:
             assert not oracle.at_most(o.after, o.before, scope=o.scope), where
         else:
-            assert oracle.equal(o.before, o.after, scope=o.scope), where
+            for before, after in _oracle_forms([o.before, o.after], o.scope):
+                assert oracle.equal(before, after, scope=o.scope), where
 
 
 def test_the_oracle_refutes_what_it_should():
@@ -437,9 +501,15 @@ def test_the_oracle_refutes_what_it_should():
     assert oracle.at_most(Entropy(p), CrossEntropy(p, q))
     assert not oracle.at_most(CrossEntropy(p, q), Entropy(p))
     soft = found["softmax-ce-gradient"]
-    before, after = soft.steps[0].before, soft.steps[0].after
-    logits = before.variables[0].base
-    assert not oracle.equal(before, after.xreplace({logits[1]: logits[2]}), scope=soft.scope)
+    before, after = soft.steps[0].before, soft.steps[-1].after
+    k = before.variables[0].indices[0]
+    wrong = after.xreplace({before.variables[0]: before.variables[0].base[1]})
+    for b, a, w in _oracle_forms([before, after, wrong], soft.scope):
+        assert oracle.equal(b, a, scope=soft.scope)
+    # the softmax of class 1 where class k belongs: wrong at k = K (K > 1)
+    assert not all(oracle.equal(b, w, scope=soft.scope)
+                   for b, _, w in _oracle_forms([before, after, wrong], soft.scope))
+    assert k in soft.scope and soft.scope.lookup(k).range is not None
 
 
 def test_the_oracle_differentiates_entries_of_families():
@@ -503,13 +573,27 @@ def _witness_holds(m) -> bool:
         s2 = oracle.np.sign(d2) if abs(d2) > 1e-7 * (1 + abs(f[1][0]) + abs(f[1][1])) else 0
         return s1 != 0 and s1 != s2
     assert isinstance(ce["values"], dict), m.label  # empty when nothing was sampled
-    lhs = oracle.at_point(m.before, ce["values"], exprs, m.scope)
-    rhs = oracle.at_point(m.expr, ce["values"], exprs, m.scope)
+    ((before, after),) = _oracle_forms(exprs, m.scope, ce["values"])
+    named = _completed(ce["values"], (before, after), m.scope)
+    lhs = oracle.at_point(before, named, (before, after), m.scope)
+    rhs = oracle.at_point(after, named, (before, after), m.scope)
     rtol = oracle.FD_RTOL if m.before.has(sp.Derivative) else oracle.RTOL
     left, right = oracle.np.array([lhs]), oracle.np.array([rhs])
     if m.relation == AT_MOST:
         return not oracle.not_above(left, right, rtol)[0]
     return not oracle.close(left, right, rtol)[0]
+
+
+def _completed(named: dict, exprs, scope) -> dict:
+    """The witness, with a value drawn by the oracle for any name the engine did not need
+    (the y_i of d/dw_l [(sigma_i - y_i) x_ij] vanish once the derivative is taken)."""
+    written = [oracle.unfold(e, scope) for e in exprs]
+    sizes = {s: int(named[str(s)]) for s in oracle.size_symbols(written, scope)}
+    drawn = oracle.sample(written, 1, oracle.np.random.default_rng(0), sizes, scope=scope)
+    out = dict(named)
+    for obj, values in drawn.items():
+        out.setdefault(str(obj), values[0].tolist())
+    return out
 
 
 def test_counterexamples_really_are_counterexamples(campaign):
