@@ -71,6 +71,9 @@ class Derivation:
     parameter: str = ""  # LaTeX of the parameter under arg min / arg max, e.g. r"\theta"
     steps: list = field(default_factory=list)
     origin: tuple = ("", 0)
+    # Why this derivation is expected to stay unproven (a step the checks cannot settle yet);
+    # "" when every step should verify. A refuted step is never expected.
+    expect_unproven: str = ""
 
     def __post_init__(self):
         if self.sense not in (None, *SENSES):
