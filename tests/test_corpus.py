@@ -6,8 +6,10 @@
     LINE: V [V ...]  # optional note
 
 with one V per step, in order, each one of ``true``, ``false`` (a planted error),
-``definition``, ``condition`` or ``unchecked`` (an approximation or a limit). The keys were
-written by hand from the mathematics, never from xentsym's output.
+``definition``, ``condition`` or ``unchecked`` (an approximation or a limit). A planted error
+may name its slip, ``false{sign}``, with a kind of :mod:`xentsym.slips` (scored by
+``tests/test_diagnose.py``). The keys were written by hand from the mathematics, never from
+xentsym's output.
 
 The test fails on a false verdict -- a step the key calls true (or a definition, a condition,
 an approximation) that check-doc refutes, or a planted error that it verifies -- and on a
@@ -26,6 +28,7 @@ import pytest
 CORPUS = Path(__file__).resolve().parent / "corpus"
 VALUES = ("true", "false", "definition", "condition", "unchecked")
 KEY_LINE = re.compile(r"^\s*(\d+)\s*:\s*([^#]*?)\s*(?:#.*)?$")
+SLIP_TAG = re.compile(r"(?<=^false)\{([a-z]+)\}$")
 
 # A document whose key is right but that check-doc gets wrong today: the reason names the
 # lines. Each is a bug (or a missing reading) in xentsym, reported to the lead; strict, so
@@ -49,7 +52,7 @@ def read_key(path: Path) -> dict[int, list[str]]:
         m = KEY_LINE.match(text)
         if m is None:
             raise ValueError(f"{path.name}:{number}: not 'LINE: V [V ...]  # note': {raw!r}")
-        values = m.group(2).split()
+        values = [SLIP_TAG.sub("", v) for v in m.group(2).split()]
         bad = [v for v in values if v not in VALUES]
         if not values or bad:
             raise ValueError(f"{path.name}:{number}: unknown verdict(s) {bad or values}; "
@@ -59,6 +62,20 @@ def read_key(path: Path) -> dict[int, list[str]]:
             raise ValueError(f"{path.name}:{number}: line {line} is keyed twice")
         key[line] = values
     return key
+
+
+def read_slips(path: Path) -> dict[tuple[int, int], str]:
+    """(line, order on the line) -> the slip a planted error names (``false{sign}``)."""
+    out = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        m = KEY_LINE.match(raw.strip())
+        if m is None or raw.strip().startswith("#"):
+            continue
+        for order, value in enumerate(m.group(2).split()):
+            tag = SLIP_TAG.search(value)
+            if tag:
+                out[(int(m.group(1)), order)] = tag.group(1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -114,7 +131,7 @@ def check(path: Path):
     from xentsym.checkdoc import check_document
     from xentsym.verify import Options
 
-    return check_document(str(path), Options(samples=400, seed=0, timeout=20))
+    return check_document(str(path), Options(samples=400, seed=0, timeout=20), diagnose=False)
 
 
 def key_path(doc: Path) -> Path:

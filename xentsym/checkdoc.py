@@ -26,6 +26,7 @@ from . import document as docs
 from .check.worker import Worker
 from .dochints import Declared, Defined, Specialised, read_hint
 from .docclaims import OPTIMISER_DOMAINS, ClaimsMixin, atoms_of
+from .docdiagnose import DiagnoseMixin
 from .docdefs import INFORMATION, Definitions, Known, is_name, mentions, name_key
 from .docrescue import READINGS
 from .docreport import STATUSES, DocReport, DocStep
@@ -34,14 +35,13 @@ from .errors import XentsymError
 from .functions import InformationContent
 from .parse import Objective, parse, parse_objective, parse_relation
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
-from .stepkinds import constraint, is_atom, is_number, stationarity
+from .stepkinds import CHECKED_ORDER, constraint, is_atom, is_number, stationarity
 from .verify import Options
 
 DEFINES = frozenset({":=", "=:"})
 _GREEK_APPLIED = re.compile(
     r"\\(zeta|eta|phi|varphi|psi|xi|chi|rho|gamma|delta|kappa|nu|omega|Phi|Psi|Gamma)"
     r"\s*(?:\\left)?\(\s*\\?[A-Za-z]+\s*(?:\\right)?\)")
-CHECKED_ORDER = {"<=": False, ">=": True, "<": False, ">": True}  # True: sides swapped
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,10 @@ class _Placed:
 
 
 
-class _Checker(ClaimsMixin):
-    def __init__(self, doc, options: Options, worker: Worker):
+class _Checker(ClaimsMixin, DiagnoseMixin):
+    def __init__(self, doc, options: Options, worker: Worker, diagnose: bool = True):
         self.doc, self.options, self.worker = doc, options, worker
+        self.diagnose = diagnose  # look for the slip of each refuted step
         # The displays as read (macros expanded) show the notation too: p(x_i) via \pmf{x_i}.
         self.table = DocTable("\n".join([doc.text, *(d.latex for d in docs.displays(doc))]))
         self.defs = Definitions(self.table)
@@ -184,7 +185,9 @@ class _Checker(ClaimsMixin):
         saved = dict(self.table.declared)
         try:
             pairs, unused = self._condition(st)
-            self._step(st, row, derivative, first, self.given + pairs)
+            sides = self._step(st, row, derivative, first, self.given + pairs)
+            if row.status == "refuted" and sides is not None and self.diagnose:
+                self._diagnose(st, row, sides, self.given + pairs)
             if unused is not None:
                 self._without(row, unused)
         except XentsymError as exc:
@@ -218,7 +221,8 @@ class _Checker(ClaimsMixin):
             row.assumptions = list(row.assumptions) + [
                 f"checked without its condition {condition} (true everywhere)"]
 
-    def _step(self, st, row: DocStep, derivative: bool, first: bool, given: tuple) -> None:
+    def _step(self, st, row: DocStep, derivative: bool, first: bool, given: tuple):
+        """Check one row into ``row``; the two sides as read when it came to a verdict."""
         if st.relation not in DEFINES and st.relation != "=" and \
                 st.relation not in CHECKED_ORDER:
             row.status = "unchecked"
@@ -235,7 +239,7 @@ class _Checker(ClaimsMixin):
             res = self._rescued(lhs, rhs, AT_MOST, given, CHECKED_ORDER[st.relation])
             if st.relation in "<>" and res[0] == "verified" and not self.strict:
                 res = ("unproven", "only the non-strict inequality was proved") + res[2:]
-            return self._fill(row, res)
+            return self._fill(row, res, (lhs, rhs))
         if first and isinstance(lhs, (sp.Symbol, sp.Indexed)) and is_number(rhs) and \
                 st.relation == "=" and lhs not in self.defs.symbols:
             row.status = "condition"
@@ -262,20 +266,20 @@ class _Checker(ClaimsMixin):
             # row's condition.
             if res[0] == "verified" and given == self.given:
                 self.defs.known[key] = Known(rhs, st.line)
-            return self._fill(row, res)
+            return self._fill(row, res, (lhs, rhs))
         if stationarity(lhs, rhs, derivative):
             res = self._check(lhs, rhs, EQUAL, given, new_symbols=True)
             if res[0] != "verified":
                 res = ("condition", "an equation to solve (a derivative set to 0), not an "
                                     "identity", res[2], None)
-            return self._fill(row, res)
+            return self._fill(row, res, (lhs, rhs))
         res = self._check(lhs, rhs, EQUAL, given)
         if res[0] == "refuted" and first and self.defs.unit == 1 and \
                 isinstance(lhs, INFORMATION):
             res = self._unit(lhs, rhs, given) or res
         if res[0] == "refuted":
             res = self._rescued(lhs, rhs, EQUAL, given, False, res)
-        self._fill(row, res)
+        return self._fill(row, res, (lhs, rhs))
 
     def _rescued(self, lhs, rhs, relation, given, swap, res=None) -> tuple:
         """The check, and when it refutes, the readings the prose may fix (docrescue): a step
@@ -340,18 +344,21 @@ class _Checker(ClaimsMixin):
         return ((a, b, side.line),), None
 
     @staticmethod
-    def _fill(row: DocStep, res: tuple) -> None:
+    def _fill(row: DocStep, res: tuple, sides=None):
         row.status, row.message, row.assumptions, row.counterexample = res
         if row.counterexample is not None:
             row.message = "counterexample " + json.dumps(row.counterexample)
+        return sides
 
 
 
-def check_document(path: str, options: Options = Options(), progress=None) -> DocReport:
-    """Read ``path`` and check every chain in it; ``progress(done, total)`` after each chain."""
+def check_document(path: str, options: Options = Options(), progress=None,
+                   diagnose: bool = True) -> DocReport:
+    """Read ``path`` and check every chain in it; ``progress(done, total)`` after each chain.
+    ``diagnose``: look for the slip of each refuted step (:mod:`xentsym.diagnose`)."""
     doc = docs.read_document(path)
     with Worker() as worker:
-        checker = _Checker(doc, options, worker)
+        checker = _Checker(doc, options, worker, diagnose)
         checker.report.warnings += [(w.line, w.message)
                                     for w in docs.warnings(doc, with_problems=False)]
         # A display that cannot be read as TeX prints it fails the file: its chains are

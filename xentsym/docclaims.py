@@ -16,6 +16,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import conditions as cond
+from .bound import rename_apart
 from .derivation import Step
 from .docaxes import collapse_deltas, distinct_indices, unify_ranges
 from .docdefs import INFORMATION, entries_of
@@ -31,10 +32,25 @@ from .render.printer import latex
 from .rules import substitute
 from .stepkinds import blind_derivative, is_number
 from .uninterpreted import abstract_calls, one_sided, separable
-from .verify import check_step
+from .verify import check_step, numeric_task
 
 # Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
 OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
+
+def _apart(lhs, rhs):
+    r"""Both sides with every sum binding an index the step does not use freely: a
+    definition written out (``\ell`` with its sum over ``k``) must not capture the ``k`` of
+    ``\partial / \partial 	heta_k``."""
+    sides = [x.expr if isinstance(x, Objective) else x for x in (lhs, rhs)]
+    if not any(x.has(sp.Sum, sp.Product) for x in sides):
+        return lhs, rhs
+    avoid = {s for x in sides for s in x.free_symbols} | {
+        ix for x in sides for d in x.atoms(sp.Derivative) for v in d.variables
+        if isinstance(v, sp.Indexed) for ix in v.indices}
+    out = [rename_apart(x, avoid) for x in sides]
+    return tuple(Objective(o.sense, o.wrt_latex, o.wrt, x) if isinstance(o, Objective) else x
+                 for o, x in zip((lhs, rhs), out))
+
 
 def _has_name(e, name) -> bool:
     """Whether ``e`` uses ``name``: the symbol, or entries of the vector it names."""
@@ -58,9 +74,11 @@ class ClaimsMixin:
     """Checks one claim; the checker supplies ``defs``, ``table``, ``options``, ``worker``."""
 
     def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False,
-               new_symbols=False) -> tuple:
-        """(status, message, assumptions, counterexample) of ``lhs relation rhs``."""
+               new_symbols=False, probe: int = 0) -> tuple:
+        """(status, message, assumptions, counterexample) of ``lhs relation rhs``; with
+        ``probe``, only that many numeric samples decide (``verified`` means they agree)."""
         lhs, rhs = self.defs.resolve(lhs), self.defs.resolve(rhs)
+        lhs, rhs = _apart(lhs, rhs)
         if swap:
             lhs, rhs = rhs, lhs
         lo, ro = isinstance(lhs, Objective), isinstance(rhs, Objective)
@@ -158,6 +176,9 @@ class ClaimsMixin:
         if apart:
             left, right = (distinct_indices(e, apart, scope) for e in (left, right))
         step = Step(1, left, right, relation, "claim", "", "", (), (), wrt, sense)
+        if probe:
+            num = numeric_task(step, scope, replace(self.options, samples=probe))
+            return ("verified" if num.status == "passed" else "refuted"), "", said, None
         result = check_step(step, scope, self.options, self.worker)
         if apart and result.status == "refuted":
             result = self._apart_witness(step, scope, apart, result)

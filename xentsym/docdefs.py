@@ -109,9 +109,12 @@ class Definitions:
         # = p_theta(Y = 1 | x_i)) is per sample, so inside a sum over i it takes that sample.
         # (never a derivative's variable: d/d y-hat keeps y-hat a variable)
         variables = {v for d in e.atoms(sp.Derivative) for v in d.variables}
-        for sym, body in self.symbols.items():
-            if sym in e.free_symbols and sym not in variables:
-                e = e.xreplace({sym: body})
+        for _ in range(MAX_NESTING):  # loss := ... y-hat ..., y-hat := sigma(z): both
+            swap = {sym: body for sym, body in self.symbols.items()
+                    if sym in e.free_symbols and sym not in variables}
+            if not swap:
+                break
+            e = e.xreplace(swap)
         e = self._entries(e)
         if not any(fam == "delta" for fam in self.families):
             e = _kronecker(e)

@@ -32,12 +32,14 @@ class DocStep:
     assumptions: list = field(default_factory=list)
     relation: str = "="
     counterexample: dict | None = None
+    diagnosis: object = None  # a refuted step's slip (xentsym.diagnose.Diagnosis), if found
 
     def to_json(self) -> dict:
         return {"line": self.line, "chain": self.chain, "step": self.step, "lhs": self.lhs,
                 "rhs": self.rhs, "relation": self.relation, "status": self.status,
                 "message": self.message, "assumptions": list(self.assumptions),
-                "counterexample": self.counterexample}
+                "counterexample": self.counterexample,
+                "diagnosis": self.diagnosis.to_json() if self.diagnosis else None}
 
 
 @dataclass
@@ -77,6 +79,8 @@ class DocReport:
                 continue
             why = f": {s.message}" if s.message else ""
             out.append(f"{self.file}:{s.line}: chain {s.chain} step {s.step} {s.status}{why}")
+            if s.diagnosis is not None:
+                out.append(f"    diagnosis: {s.diagnosis.message}")
             if s.assumptions and s.status in ("verified", "refuted"):
                 out.append("    assuming " + "; ".join(s.assumptions))
         out += [f"{self.file}:{ln}:{col}: error: {m}" for ln, col, m in self.errors]

@@ -200,12 +200,19 @@ class DocTable:
             ix for e in exprs for d in e.atoms(sp.Derivative) for v in d.variables
             if isinstance(v, sp.Indexed) for ix in v.indices if isinstance(ix, sp.Symbol)},
             key=sp.default_sort_key)
+        subscripts = {ix for e in exprs for entry in e.atoms(sp.Indexed) for ix in entry.indices}
+        bounds = {x for e in exprs for big in e.atoms(sp.Sum, sp.Product) for lim in big.limits
+                  for x in lim[2].free_symbols}
         for s in symbols:
             if isinstance(s, RangeSize):
                 m = Meaning(D.SIZE, "the length of a range the text does not bound")
             elif s.is_integer:
                 m = self.meaning(s.name, False)
-                if m.source == "natural domain":
+                # a size elsewhere in the document, but a subscript here (z_k) and no bound
+                # of this step's sums: here it is an index
+                here = m.source.startswith("a size: it bounds") and s in subscripts and \
+                    s not in bounds
+                if m.source == "natural domain" or here:
                     m = Meaning(_index_domain(), "an index: a positive integer")
             else:
                 m = self.meaning(s.name, False)

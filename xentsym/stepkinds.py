@@ -57,4 +57,10 @@ def stationarity(lhs, rhs, derivative: bool) -> bool:
     return False
 
 
-__all__ = ["blind_derivative", "constraint", "is_atom", "is_number", "stationarity"]
+# The order relations a document may state, and whether checking them as "at most" swaps the
+# sides (a >= b is b <= a).
+CHECKED_ORDER = {"<=": False, ">=": True, "<": False, ">": True}
+
+
+__all__ = ["CHECKED_ORDER", "blind_derivative", "constraint", "is_atom", "is_number",
+           "stationarity"]

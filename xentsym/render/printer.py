@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
@@ -63,6 +64,22 @@ class XentLatexPrinter(LatexPrinter):
         if name in SYMBOL_LATEX:
             return SYMBOL_LATEX[name]
         return super()._print_Symbol(expr, style)
+
+    def _print_Function(self, expr, exp=None):
+        # A function the text named (q_theta(x_i), logit(theta)): written back as the reader
+        # reads it, the name and then its arguments in brackets.
+        if not isinstance(expr, AppliedUndef):
+            return super()._print_Function(expr, exp)
+        name = expr.func.__name__
+        stem, _, sub = name.partition("_")
+        head = self._print(sp.Symbol(stem))
+        if len(stem) > 1 and not head.startswith("\\"):
+            head = rf"\operatorname{{{stem}}}"
+        if sub:
+            head += f"_{{{self._print(sp.Symbol(sub))}}}"
+        args = ", ".join(self._print(a) for a in expr.args)
+        tex = rf"{head}\left({args}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
 
     def _print_log(self, expr, exp=None):
         (arg,) = expr.args

@@ -1,0 +1,417 @@
+r"""The slips a refuted step may hold: small edits of its sides, in the order they are tried.
+
+Each :class:`Slip` is a kind of mistake with the edits that would undo it. The diagnosis
+(:mod:`xentsym.diagnose`) tries the edits of :data:`SLIPS` in table order, and inside one
+slip from the outermost part of the formula inward, so the first edit that makes the step
+hold is the smallest by that order:
+
+1. ``relation``: the inequality reversed, or arg max for arg min;
+2. ``sign``: the sign of the whole side, then of one term;
+3. ``factor``: one factor too many (``1/N``, a coefficient, ``x_{i,j}``);
+4. ``swap``: two arguments swapped (``H(p, q)``), two names exchanged (``p`` and ``q``),
+   one name for another (``H(q)`` for ``H(p)``), a probability for its complement
+   (``\hat{y}`` for ``1 - \hat{y}``), a quotient upside down;
+5. ``index``: one index written for another (``i`` for ``k``);
+6. ``log``: a logarithm rule misapplied (``\log(a + b)`` or ``\log \sum`` split like a
+   product, ``\log a / \log b`` for ``\log(a/b)``, ``(\log a)^b`` for ``b \log a``,
+   ``\prod \log`` for ``\sum \log``, ``\log(2K)`` like ``\log K^2``);
+7. ``base``: a logarithm in the wrong base (a factor ``\ln 2`` too many or missing);
+8. ``constant``: a number or a power off by one;
+9. ``relation`` again: an equation where only an inequality holds (it says less than the
+   edits above, so it comes after them);
+10. ``factor`` again: one factor missing (``x_{i,j}``, ``e^{z_k}``, 2), the largest family;
+11. ``term``: one term missing (a name of the step, ``\hat{y}_k``, with either sign).
+
+An edit never touches what the step does not show: it works on the sides as read.
+
+>>> a, b = sp.symbols("a b", positive=True)
+>>> [sp.sstr(e.rhs) for e in sign_edits(a, a - b, "=")]
+['-a + b', '-a - b', 'a + b']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations, product
+from typing import Callable, Iterator
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from .read.results import Objective
+
+REVERSED = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One candidate correction: the step after the edit, and the part that changed."""
+
+    kind: str
+    lhs: object
+    rhs: object
+    relation: str
+    before: object  # the part as written (an expression, or the relation as text)
+    after: object  # the part corrected
+    side: str = "right"
+    says: str = ""  # what the slip looks like, with {before} and {after}
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A kind of mistake and the edits that undo it."""
+
+    kind: str
+    edits: Callable[..., Iterator[Edit]]  # (lhs, rhs, relation[, context])
+
+
+def _positions(expr) -> Iterator[tuple[sp.Basic, Callable]]:
+    """Every subexpression with a function that rebuilds ``expr`` around a replacement,
+    outermost first (breadth first)."""
+    queue = [(expr, lambda new: new)]
+    while queue:
+        node, rebuild = queue.pop(0)
+        yield node, rebuild
+        if not isinstance(node, sp.Basic) or node.is_Atom or isinstance(node, sp.Indexed):
+            continue
+        for k, arg in enumerate(node.args):
+            if isinstance(node, (sp.Sum, sp.Product)) and k > 0:
+                break  # the limits are no place for a slip
+            def put(new, node=node, k=k, rebuild=rebuild):
+                args = list(node.args)
+                args[k] = new
+                return rebuild(node.func(*args))
+            queue.append((arg, put))
+
+
+def _expression(side) -> sp.Basic | None:
+    return side.expr if isinstance(side, Objective) else side
+
+
+def _with(side, expr):
+    if isinstance(side, Objective):
+        return Objective(side.sense, side.wrt_latex, side.wrt, expr)
+    return expr
+
+
+def _edits_of(kind, lhs, rhs, relation, says, changes, side="right") -> Iterator[Edit]:
+    """Edits from ``changes(expr) -> (before, after, new expr)`` on one side."""
+    target = rhs if side == "right" else lhs
+    expr = _expression(target)
+    if expr is None:
+        return
+    seen = {expr}
+    for before, after, new in changes(expr):
+        if new in seen:
+            continue
+        seen.add(new)
+        out = _with(target, new)
+        yield Edit(kind, lhs if side == "right" else out, out if side == "right" else rhs,
+                   relation, before, after, side, says)
+
+
+def relation_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """The inequality reversed; arg max written for arg min (or back)."""
+    if relation in REVERSED:
+        yield Edit("relation", lhs, rhs, REVERSED[relation], relation, REVERSED[relation],
+                   says="the inequality looks reversed")
+    if isinstance(lhs, Objective) and isinstance(rhs, Objective):
+        other = "min" if rhs.sense == "max" else "max"
+        yield Edit("relation", lhs, Objective(other, rhs.wrt_latex, rhs.wrt, rhs.expr),
+                   relation, f"arg {rhs.sense}", f"arg {other}",
+                   says="arg max and arg min look swapped")
+
+
+def weaker_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """An equation where only an inequality holds (log E[t] = E[log t])."""
+    if relation == "=" and not isinstance(lhs, Objective):
+        for weaker in ("<=", ">="):
+            yield Edit("relation", lhs, rhs, weaker, "=", weaker,
+                       says="only an inequality holds here")
+
+
+def sign_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """The sign of the whole right side, then of one term (outermost first)."""
+    def whole(e):
+        if e != 0:
+            yield e, -e, -e
+    yield from _edits_of("sign", lhs, rhs, relation, "the sign of the right side looks "
+                         "flipped", whole)
+
+    def terms(e):
+        for node, rebuild in _positions(e):
+            if isinstance(node, sp.Add):
+                for t in node.args:
+                    yield t, -t, rebuild(node - 2 * t)
+    yield from _edits_of("sign", lhs, rhs, relation, "the sign of the term {before} looks "
+                         "flipped", terms)
+
+
+def _is_name(node) -> bool:
+    """A name the text wrote: a real symbol or an entry of a family."""
+    return isinstance(node, sp.Indexed) or (isinstance(node, sp.Symbol) and
+                                            not node.is_integer)
+
+
+def _factors(node) -> list:
+    return [f for f in node.args if f not in (sp.S.NegativeOne, sp.S.One)]
+
+
+def factor_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """One factor dropped from a product of the right side."""
+    def dropped(e):
+        for node, rebuild in _positions(e):
+            if isinstance(node, sp.Mul):
+                for f in _factors(node):
+                    yield f, sp.S.One, rebuild(node / f)
+    yield from _edits_of("factor", lhs, rhs, relation, "the factor {before} looks "
+                         "superfluous", dropped)
+
+
+def missing_factor_edits(lhs, rhs, relation, context=()) -> Iterator[Edit]:
+    """One factor the step's names suggest (or 2, 1/2) added to the right side or to one
+    of its parts."""
+    pool = [sp.Integer(2), sp.Rational(1, 2)] + _pool(lhs, rhs, context)
+
+    def added(e):
+        for node, rebuild in _positions(e):
+            if node is e or isinstance(node, (sp.Add, sp.Mul, sp.Pow, sp.Function)):
+                for f in pool:
+                    yield sp.S.One, f, rebuild(node * f)
+    yield from _edits_of("factor", lhs, rhs, relation, "a factor {after} looks missing",
+                         added)
+
+
+def missing_term_edits(lhs, rhs, relation, context=()) -> Iterator[Edit]:
+    """One term missing from the right side: a name of the step (or its negative) added
+    (the derivative of a normaliser, y-hat_k, forgotten)."""
+    pool = [f for f in _pool(lhs, rhs, context) if _is_name(f)]
+
+    def added(e):
+        for f in pool:
+            for term in (f, -f):
+                yield sp.S.Zero, term, e + term
+    yield from _edits_of("term", lhs, rhs, relation, "a term {after} looks missing", added)
+
+
+def _free(x) -> set:
+    """Free symbols, with the indices of derivative variables (d/dz_k leaves k free)."""
+    return x.free_symbols | {ix for d in x.atoms(sp.Derivative) for v in d.variables
+                             if isinstance(v, sp.Indexed) for ix in v.indices}
+
+
+def _indices(x) -> set:
+    """The one-letter integer symbols of ``x`` (free indices and summation variables; not
+    the sizes that bound its sums)."""
+    bigs = x.atoms(sp.Sum, sp.Product)
+    bound = {v for big in bigs for v in big.variables}
+    sizes = {s for big in bigs for lim in big.limits for s in lim[2].free_symbols}
+    return {s for s in _free(x) | bound if isinstance(s, sp.Symbol) and s.is_integer
+            and len(s.name) == 1 and s not in sizes}
+
+
+def _small(f) -> bool:
+    """A factor a writer may drop: a name, an entry, a function of one, a power of one."""
+    return not f.is_number and not f.has(sp.Sum, sp.Product, sp.Derivative) and \
+        sp.count_ops(f) <= 2
+
+
+def _pool(lhs, rhs, context=()) -> list:
+    """Factors a product in the step may have lost: the factors of the left side's products
+    (as written, and with the document's definitions written out),
+    the entries of its families at the step's indices (x_{i,j} in d/dw_j of a sum over i),
+    and the terms of its sums at a free index (e^{z_k} from a sum of e^{z_c})."""
+    left = _expression(lhs)
+    sides = [x for x in (left, _expression(rhs)) if x is not None]
+    out: list = []
+
+    def add(f):
+        if f not in out and _small(f):
+            out.append(f)
+    for x in ([left] if left is not None else []) + list(context):
+        for node, _ in _positions(x):
+            if isinstance(node, sp.Mul):
+                for f in _factors(node):
+                    add(f)
+    indices = sorted(set().union(*[_indices(x) for x in sides]), key=str)
+    free = sorted({s for x in sides for s in _free(x) if s in indices}, key=str)
+    for x in [*sides, *context]:
+        for entry in sorted(x.atoms(sp.Indexed), key=sp.default_sort_key):
+            rank = len(entry.indices)
+            if rank <= 2:
+                for ix in product(indices, repeat=rank):
+                    add(entry.base[ix])
+        for big in x.atoms(sp.Sum):
+            for var in big.variables:
+                for k in free:
+                    for f in sp.Mul.make_args(big.function):
+                        if f.has(var):
+                            add(f.xreplace({var: k}))
+    return out[:24]
+
+
+def swap_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """Two arguments swapped; two names exchanged; one name for another; a quotient
+    upside down."""
+    def arguments(e):
+        for node, rebuild in _positions(e):
+            if isinstance(node, sp.Function) and len(node.args) == 2 and \
+                    node.args[0] != node.args[1]:
+                flipped = node.func(*reversed(node.args))
+                yield node, flipped, rebuild(flipped)
+    yield from _edits_of("swap", lhs, rhs, relation, "the arguments of {before} look "
+                         "swapped", arguments)
+    step = [x for x in (_expression(lhs), _expression(rhs)) if x is not None]
+    names = sorted({b for x in step for b in x.atoms(sp.IndexedBase)}, key=sp.default_sort_key)
+
+    def exchanged(e):
+        for p, q in combinations(names, 2):
+            if e.has(p) and e.has(q):
+                yield p, q, e.xreplace({p: q, q: p})
+    yield from _edits_of("swap", lhs, rhs, relation, "{before} and {after} look swapped",
+                         exchanged)
+
+    def replaced(e):
+        for node, rebuild in _positions(e):
+            if node in names:
+                for q in names:
+                    if q != node:
+                        yield node, q, rebuild(q)
+    yield from _edits_of("swap", lhs, rhs, relation, "{before} looks written for {after}",
+                         replaced)
+
+    def complement(e):
+        for node, rebuild in _positions(e):
+            if _is_name(node) or type(node).__name__ == "Sigmoid" or (
+                    isinstance(node, AppliedUndef) and len(node.args) == 1):
+                yield node, 1 - node, rebuild(1 - node)
+    yield from _edits_of("swap", lhs, rhs, relation, "{before} looks written for its "
+                         "complement {after}", complement)
+
+    def inverted(e):
+        for node, rebuild in _positions(e):
+            if isinstance(node, sp.Mul):
+                num, den = node.as_numer_denom()
+                if den != 1 and num != 1:
+                    yield node, den / num, rebuild(den / num)
+            if isinstance(node, sp.Pow) and node.exp == -1 and not node.base.is_number:
+                yield node, node.base, rebuild(node.base)
+    yield from _edits_of("swap", lhs, rhs, relation, "the quotient {before} looks upside "
+                         "down", inverted)
+
+
+def index_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """One free index of the right side written for another index of the step."""
+    def indices(x):
+        return {s for s in x.free_symbols if isinstance(s, sp.Symbol) and s.is_integer
+                and len(s.name) == 1}
+    left = _expression(lhs)
+    others = sorted(indices(left) if left is not None else set(), key=str)
+
+    def changes(e):
+        for i in sorted(indices(e), key=str):
+            for k in others:
+                if k != i:
+                    yield i, k, e.xreplace({i: k})
+    yield from _edits_of("index", lhs, rhs, relation, "the index {before} looks written "
+                         "for {after}", changes)
+
+
+def log_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    r"""A logarithm rule misapplied: on the right, ``\log a / \log b`` for ``\log a - \log
+    b`` and ``(\log a)^b`` for ``b \log a``; on the left, ``\log(a + b)`` split as if it were
+    ``\log(a b)``."""
+    def right(e):
+        for node, rebuild in _positions(e):
+            if isinstance(node, sp.Mul):
+                logs = [f for f in node.args if isinstance(f, sp.log)]
+                inverse = [f for f in node.args if isinstance(f, sp.Pow) and f.exp == -1
+                           and isinstance(f.base, sp.log)]
+                if len(logs) == 1 and len(inverse) == 1:
+                    fixed = node / (logs[0] * inverse[0]) * (logs[0] - inverse[0].base)
+                    yield node, fixed, rebuild(fixed)
+            if isinstance(node, sp.Pow) and isinstance(node.base, sp.log) and \
+                    node.exp != -1:
+                fixed = node.exp * node.base
+                yield node, fixed, rebuild(fixed)
+            if isinstance(node, sp.Product) and isinstance(node.function, sp.log):
+                fixed = sp.Sum(node.function, *node.limits)
+                yield node, fixed, rebuild(fixed)
+    yield from _edits_of("log", lhs, rhs, relation, "a logarithm rule looks misapplied",
+                         right)
+
+    def left(e):
+        for node, rebuild in _positions(e):
+            if not isinstance(node, sp.log):
+                continue
+            arg = node.args[0]
+            if isinstance(arg, sp.Add):
+                fixed = sp.log(sp.Mul(*arg.args))
+            elif isinstance(arg, sp.Sum):
+                fixed = sp.log(sp.Product(arg.function, *arg.limits))
+            elif isinstance(arg, sp.Mul) and arg.args[0].is_Integer and arg.args[0] > 1:
+                fixed = sp.log(sp.Mul(*arg.args[1:]) ** arg.args[0])  # log(2K) read as log K^2
+            else:
+                continue
+            yield node, fixed, rebuild(fixed)
+    yield from _edits_of("log", lhs, rhs, relation, "a logarithm rule looks misapplied: the "
+                         "right side expands {after}, not {before}", left, "left")
+
+
+def base_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """A logarithm in the wrong base: the right side in nats where bits were meant (or
+    back), or one logarithm so."""
+    def changes(e):
+        if not e.has(sp.log):
+            return
+        for factor in (1 / sp.log(2), sp.log(2)):
+            yield sp.S.One, factor, e * factor
+        for node, rebuild in _positions(e):
+            if isinstance(node, sp.log) and node.args[0] != 2:
+                for factor in (1 / sp.log(2), sp.log(2)):
+                    yield node, node * factor, rebuild(node * factor)
+    yield from _edits_of("base", lhs, rhs, relation, "a logarithm looks taken in the wrong "
+                         "base: {before} should be {after}", changes)
+
+
+def constant_edits(lhs, rhs, relation) -> Iterator[Edit]:
+    """A whole number or a power off by one."""
+    def changes(e):
+        for node, rebuild in _positions(e):
+            if isinstance(node, sp.Integer) and abs(node) > 1:
+                for new in (node - 1, node + 1):
+                    yield node, new, rebuild(new)
+            if isinstance(node, sp.Pow) and node.exp.is_Integer and not node.base.is_number:
+                for exp in (node.exp - 1, node.exp + 1):
+                    if exp != 0:
+                        new = node.base ** exp
+                        yield node, new, rebuild(new)
+    yield from _edits_of("constant", lhs, rhs, relation, "{before} looks off by one: "
+                         "{after}", changes)
+
+
+SLIPS = (
+    Slip("relation", relation_edits),
+    Slip("sign", sign_edits),
+    Slip("factor", factor_edits),
+    Slip("swap", swap_edits),
+    Slip("index", index_edits),
+    Slip("log", log_edits),
+    Slip("base", base_edits),
+    Slip("constant", constant_edits),
+    Slip("relation", weaker_edits),  # says less than any edit above: tried after them
+    Slip("factor", missing_factor_edits),  # the largest family of edits: tried late
+    Slip("term", missing_term_edits),
+)
+
+
+def candidates(lhs, rhs, relation, context=()) -> Iterator[Edit]:
+    """Every edit of every slip, in table order; ``context``: the sides with the document's
+    definitions written out, where a lost factor may be found (x_{i,j} inside J(w))."""
+    for slip in SLIPS:
+        if slip.edits in (missing_factor_edits, missing_term_edits):
+            yield from slip.edits(lhs, rhs, relation, context)
+        else:
+            yield from slip.edits(lhs, rhs, relation)
+
+
+__all__ = ["Edit", "SLIPS", "Slip", "candidates"]
