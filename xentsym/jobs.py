@@ -83,7 +83,8 @@ def run(paths: list[Path], options, jobs: int = 1, progress=None) -> Iterator[Ch
         return
     from . import checkdoc  # noqa: F401  (imported once here, shared by every forked job)
     ctx = mp.get_context("fork")
-    todo = deque(enumerate(paths))
+    # Largest first (by bytes), so no long document starts last while the other jobs idle.
+    todo = deque(sorted(enumerate(paths), key=lambda ip: -_size(ip[1])))
     busy: dict = {}  # connection -> (process, index of the document it is checking)
     done: dict[int, Checked] = {}
     procs = []
@@ -129,6 +130,13 @@ def run(paths: list[Path], options, jobs: int = 1, progress=None) -> Iterator[Ch
             if busy or not _stopped(proc):
                 _end(proc)
             conn.close()
+
+
+def _size(path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _stopped(proc, seconds: float = 2.0) -> bool:
