@@ -96,7 +96,8 @@ class DocReport:
             if s.status in ANNOTATION:
                 out.append(annotation(ANNOTATION[s.status], self.file, s.line, None,
                                       f"xentsym: {s.status}", f"chain {s.chain} step {s.step}: "
-                                      f"{s.message or REASONS[s.status]}"))
+                                      f"{s.message or REASONS[s.status]}" + (
+                                          f"\n{s.diagnosis.message}" if s.diagnosis else "")))
         out += [annotation("error", self.file, ln, col, "xentsym: error", m)
                 for ln, col, m in self.errors]
         out += [annotation("warning", self.file, ln, None, "xentsym: warning", m)
