@@ -143,3 +143,20 @@ def test_kinds_a_phrase_after_the_name_gives():
 def test_what_the_model_predicts_is_defined_for_the_rest_of_the_document():
     assert prose(r"The model predicts $\hat{y}_i = \sigma(z_i)$ and") == \
         [r"\hat{y}_i := \sigma(z_i)"]
+
+
+def test_a_counterexample_names_the_sides_as_written(tmp_path):
+    # e^(a+b) >= e^a + e^b fails for small a, b: there the left side is the smaller one
+    path = tmp_path / "doc.md"
+    path.write_text("<!-- xentsym: a, b \\in (0, 1) -->\n$$e^{a + b} \\ge e^{a} + e^{b}$$\n",
+                    encoding="utf-8")
+    step = check_document(str(path), Options(samples=300)).steps[0]
+    cex = step.counterexample
+    assert step.status == "refuted" and cex["lhs"] < cex["rhs"]
+    a, b = cex["values"]["a"], cex["values"]["b"]
+    import math
+    assert math.isclose(cex["lhs"], math.exp(a + b)) and \
+        math.isclose(cex["rhs"], math.exp(a) + math.exp(b))
+    # and no diagnosis makes the bound trivially true by a negative right side
+    assert step.diagnosis is None or step.diagnosis.kind != "sign" or \
+        step.diagnosis.corrected != "- e^{a} - e^{b}"

@@ -76,7 +76,17 @@ class ClaimsMixin:
     def _check(self, lhs, rhs, relation=EQUAL, given=(), swap=False,
                new_symbols=False, probe: int = 0) -> tuple:
         """(status, message, assumptions, counterexample) of ``lhs relation rhs``; with
-        ``probe``, only that many numeric samples decide (``verified`` means they agree)."""
+        ``probe``, only that many numeric samples decide (``verified`` means they agree).
+        ``swap``: ``lhs >= rhs``, checked as ``rhs <= lhs``; the counterexample still names
+        the sides as the document writes them."""
+        res = self._check_sides(lhs, rhs, relation, given, swap, new_symbols, probe)
+        cex = res[3]
+        if swap and isinstance(cex, dict) and "lhs" in cex and "rhs" in cex:
+            cex = {**cex, "lhs": cex["rhs"], "rhs": cex["lhs"]}
+            res = res[:3] + (cex,)
+        return res
+
+    def _check_sides(self, lhs, rhs, relation, given, swap, new_symbols, probe) -> tuple:
         lhs, rhs = self.defs.resolve(lhs), self.defs.resolve(rhs)
         lhs, rhs = _apart(lhs, rhs)
         if swap:

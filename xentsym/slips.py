@@ -130,9 +130,12 @@ def weaker_edits(lhs, rhs, relation) -> Iterator[Edit]:
 
 
 def sign_edits(lhs, rhs, relation) -> Iterator[Edit]:
-    """The sign of the whole right side, then of one term (outermost first)."""
+    """The sign of the whole right side (of an equation), then of one term (outermost
+    first)."""
     def whole(e):
-        if e != 0:
+        # Not for an inequality: a side made negative makes many a false bound trivially
+        # true (e^a >= -e^b), and what was meant is rarely that.
+        if e != 0 and relation not in REVERSED:
             yield e, -e, -e
     yield from _edits_of("sign", lhs, rhs, relation, "the sign of the right side looks "
                          "flipped", whole)
