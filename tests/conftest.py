@@ -1,7 +1,9 @@
 """Shared fixtures for the xentsym test suite."""
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,11 @@ TESTS_DIR = Path(__file__).resolve().parent
 # Make the helper module ``oracle`` (beside this file) importable from the tests.
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
+
+# The verdict cache of every CLI run the tests make goes to a folder of this session's own
+# (inherited by subprocesses), never into the repository or a user's cache: a test that
+# patches a checker must not leave its verdicts where a later run would read them.
+os.environ["XENTSYM_CACHE_DIR"] = tempfile.mkdtemp(prefix="xentsym-test-cache-")
 
 # Filled by test_mutations.py; printed at the end of the run whatever the verbosity.
 MUTATION_STATS: dict = {}
