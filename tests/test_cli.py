@@ -126,7 +126,9 @@ def _check_json_shape(doc: dict):
     for value in doc["summary"].values():
         assert type(value) is int and value >= 0
     for d in doc["derivations"]:
-        assert set(d) == {"name", "title", "status", "steps", "file", "line"}
+        assert set(d) == {"name", "title", "status", "steps", "file", "line",
+                          "expect_unproven"}
+        assert d["expect_unproven"] is None or isinstance(d["expect_unproven"], str)
         assert d["file"].endswith(".py") and type(d["line"]) is int and d["line"] > 0
         assert isinstance(d["name"], str) and d["name"]
         assert isinstance(d["title"], str) and d["title"]

@@ -183,7 +183,7 @@ def _verify(args, out) -> int:
         print(report.text(results), file=out)
     if broken:
         return EXIT_USAGE
-    return EXIT_OK if all(r.status == "verified" for r in results) else EXIT_FAILED
+    return EXIT_OK if all(r.passes for r in results) else EXIT_FAILED
 
 
 def _render(args, out) -> int:

@@ -31,7 +31,12 @@ def text(results: list[DerivationResult]) -> str:
     out = []
     for res in results:
         d = res.derivation
-        out.append(f"{d.name} — {d.title}: {res.status}")
+        expected = f" (expected: {d.expect_unproven})" if d.expect_unproven else ""
+        out.append(f"{d.name} — {d.title}: {res.status}"
+                   + (expected if res.status == "unproven" else ""))
+        if d.expect_unproven and res.status == "verified":
+            out.append(f"  note: marked as expected to stay unproven ({d.expect_unproven}), "
+                       f"but every step is verified: the mark can go")
         out.append(f"  {'step':>4}  {'relation':<15} {'rule':<26} {'symbolic':<9} "
                    f"{'numeric':<15} {'time':>7}")
         for r in res.steps:
@@ -46,9 +51,11 @@ def text(results: list[DerivationResult]) -> str:
         out.append("")
     counts = summary(results)
     steps = sum(len(r.steps) for r in results)
+    expected = sum(r.status == "unproven" and r.passes for r in results)
     out.append(f"{counts['verified']} verified, {counts['refuted']} refuted, "
                f"{counts['unproven']} unproven ({_count(len(results), 'derivation')}, "
-               f"{_count(steps, 'step')})")
+               f"{_count(steps, 'step')})"
+               + (f"; {_count(expected, 'derivation')} unproven as expected" if expected else ""))
     return "\n".join(out)
 
 

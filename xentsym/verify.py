@@ -118,10 +118,19 @@ class DerivationResult:
                 return worst
         return "verified"
 
+    @property
+    def passes(self) -> bool:
+        """Whether CI may pass it: verified, or unproven as its script says it will be
+        (``expect_unproven``); a refuted step never passes."""
+        return self.status == "verified" or (
+            self.status == "unproven" and bool(self.derivation.expect_unproven))
+
     def to_json(self) -> dict:
         file, line = self.derivation.origin
         return {"name": self.derivation.name, "title": self.derivation.title,
-                "file": file, "line": line, "status": self.status, "steps": [s.to_json() for s in self.steps]}
+                "file": file, "line": line, "status": self.status,
+                "expect_unproven": self.derivation.expect_unproven or None,
+                "steps": [s.to_json() for s in self.steps]}
 
 
 def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
