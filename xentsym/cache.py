@@ -49,12 +49,14 @@ def default_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of the xentsym sources and the versions of what computes a verdict."""
+    from importlib.metadata import version
+
     import mpmath
-    import numpy
 
     from . import __version__
     h = hashlib.sha256()
-    h.update(f"{FORMAT}|{__version__}|{sp.__version__}|{numpy.__version__}|"
+    # numpy's version from its metadata: importing it would cost a warm run a tenth of a second
+    h.update(f"{FORMAT}|{__version__}|{sp.__version__}|{version('numpy')}|"
              f"{mpmath.__version__}|{sys.version_info[:3]}".encode())
     root = Path(__file__).resolve().parent
     for path in sorted(root.rglob("*.py")):
@@ -116,7 +118,7 @@ def _encode(sym, num) -> dict:
 
 
 def _decode(data: dict):
-    from .check.numeric import NumericResult
+    from .check.result import NumericResult
 
     def build(cls, raw):
         names = {f.name for f in fields(cls)}

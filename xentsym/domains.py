@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is loaded by the first sample drawn, not by the import:
+    import numpy as np  # a run that reads every verdict from the cache never needs it
 import sympy as sp
 
 # Probabilities are sampled away from 0 and 1 by this much; edges are still well covered.
@@ -27,6 +30,7 @@ class Domain:
         signs): the numeric check keeps only the samples where the left side is defined,
         so a natural domain that is narrow or far from 0 must still be hit.
         """
+        import numpy as np
         moderate = rng.normal(0.0, 3.0, size=shape)
         sign = np.where(rng.random(size=shape) < 0.5, -1.0, 1.0)
         wide = sign * 10.0 ** rng.uniform(-3.0, 2.0, size=shape)
@@ -47,6 +51,7 @@ class Probability(Domain):
                               compare=False)
 
     def sample(self, rng, shape):
+        import numpy as np
         # Half uniform, half U-shaped, so values close to 0 and 1 are exercised too.
         u = rng.uniform(EDGE, 1 - EDGE, size=shape)
         edge = np.clip(rng.beta(0.3, 0.3, size=shape), EDGE, 1 - EDGE)
@@ -70,6 +75,7 @@ class Distribution(Probability):
         return 1 / (1 + sp.Dummy(nonnegative=True))
 
     def sample(self, rng, shape):
+        import numpy as np
         if shape[-1] == 1:
             return np.ones(shape)
         w = rng.gamma(rng.choice([0.2, 1.0, 5.0]), size=shape)
@@ -101,6 +107,7 @@ class OneHot(Domain):
     axis_rule: str | None = "onehot"
 
     def sample(self, rng, shape):
+        import numpy as np
         hot = rng.integers(0, shape[-1], size=shape[:-1])
         return (np.arange(shape[-1]) == hot[..., None]).astype(float)
 
@@ -115,6 +122,7 @@ class Positive(Domain):
                               compare=False)
 
     def sample(self, rng, shape):
+        import numpy as np
         return np.exp(rng.normal(0.0, 1.5, size=shape))
 
     def parametrise(self, t):

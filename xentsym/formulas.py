@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # loaded when a formula is first evaluated, not by the import
+    import numpy as np
 import sympy as sp
 
 from . import display
 from . import notation as nt
-from .check.compile import Env, evaluate
 from .domains import Domain, Probability
 from .errors import DomainError, XentsymError
 from .functions import BinaryCrossEntropy
@@ -52,6 +54,9 @@ class Formula:
         A family indexed over n outcomes takes an array whose last axis has n entries; the
         sizes N, K, n are read off the arrays.
         """
+        import numpy as np
+
+        from .check.compile import Env, evaluate
         unknown = set(arrays) - set(self.arguments)
         missing = set(self.arguments) - set(arrays)
         if unknown or missing:
@@ -101,6 +106,7 @@ class Formula:
 
 def _check_domain(formula: str, key: str, a: np.ndarray, domain: Domain) -> None:
     """Refuse values outside the argument's domain rather than return a silent nan."""
+    import numpy as np
     bad = None
     if domain.values is not None and not np.isin(a, domain.values).all():
         bad = f"takes values in {set(domain.values)}"

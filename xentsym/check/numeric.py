@@ -26,7 +26,6 @@ samples at a time, on fewer samples, or refused, never allowed to exhaust memory
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import mpmath
 import numpy as np
@@ -39,6 +38,7 @@ from ..errors import XentsymError
 from ..functions import unfold_all
 from ..notation import Scope
 from .compile import Env, NumericError, evaluate
+from .result import NumericResult  # noqa: F401  (re-exported: its home is result.py)
 from .precise import PRECISE_DPS, Audit, contexts, precise_at_most, precise_equal
 from .sampling import Variables, describe, sample_env, size_configs, variables
 
@@ -55,30 +55,6 @@ MAX_TERMS = 10_000_000  # terms of the sums of one expression for one sample
 CHUNK_CELLS = 4_000_000  # samples x terms evaluated at once (the size of the arrays)
 BATCH_CELLS = 20_000_000  # samples x terms per batch; past it fewer samples are drawn
 BIG = 10_000  # exact powers / factorials past this are computed in floating point
-
-
-@dataclass(frozen=True)
-class NumericResult:
-    """The verdict of the numeric check.
-
-    ``status`` is ``passed`` (every usable sample agreed), ``failed`` (a counterexample in
-    ``counterexample``; or, without one, the check could not evaluate or could not settle a
-    float disagreement within its budget) or ``undecided`` (no counterexample, and too few
-    usable samples: the left side was undefined almost everywhere it was sampled).
-    ``samples`` counts the usable samples checked, ``discarded`` the samples drawn where
-    the left side was undefined, ``precise`` the float disagreements that the
-    high-precision re-evaluation showed to be rounding. ``assumptions`` says how the
-    samples were restricted, e.g. "theta: sampled where the left side is defined (natural
-    domain)".
-    """
-
-    status: str
-    samples: int
-    counterexample: dict | None = None
-    message: str = ""
-    precise: int = 0
-    discarded: int = 0
-    assumptions: tuple = ()
 
 
 def _close(lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:

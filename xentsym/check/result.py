@@ -44,3 +44,26 @@ def on_natural_domain(prove, lhs, rhs, scope: Scope, *rest) -> SymbolicResult:
         return found
     return replace(again, assumptions=said + again.assumptions)
 
+
+@dataclass(frozen=True)
+class NumericResult:
+    """The verdict of the numeric check.
+
+    ``status`` is ``passed`` (every usable sample agreed), ``failed`` (a counterexample in
+    ``counterexample``; or, without one, the check could not evaluate or could not settle a
+    float disagreement within its budget) or ``undecided`` (no counterexample, and too few
+    usable samples: the left side was undefined almost everywhere it was sampled).
+    ``samples`` counts the usable samples checked, ``discarded`` the samples drawn where
+    the left side was undefined, ``precise`` the float disagreements that the
+    high-precision re-evaluation showed to be rounding. ``assumptions`` says how the
+    samples were restricted, e.g. "theta: sampled where the left side is defined (natural
+    domain)".
+    """
+
+    status: str
+    samples: int
+    counterexample: dict | None = None
+    message: str = ""
+    precise: int = 0
+    discarded: int = 0
+    assumptions: tuple = ()
