@@ -102,6 +102,36 @@ def test_printer_structure():
                      r"</mrow><mi>n</mi></munderover>", m)
 
 
+def test_a_sum_in_a_fraction_keeps_display_style():
+    # 1 / sum_m e^{z_m}: a fraction's parts are set in a smaller style where movable limits
+    # turn into scripts; the part holding the sum is put back in display style.
+    m_ = sp.Symbol("m", integer=True, positive=True)
+    z = sp.IndexedBase("z")
+    m = html.mathml(1 / sp.Sum(sp.exp(z[m_]), (m_, 1, k)))
+    assert re.search(r'<mfrac><mn>1</mn><mstyle displaystyle="true"><mrow><munderover>', m)
+    assert "mstyle" not in html.mathml(1 / N)  # plain fractions stay as they were
+
+
+def _with_math_reason() -> Derivation:
+    d = Derivation("math-reason", "A reason with math", KLDivergence(p, q))
+    d.claim(CrossEntropy(p, q) - Entropy(p),
+            r"the definition; $\sigma' = \sigma(1 - \sigma)$ and $\sum_{i=1}^{n} p(x_i) = 1$ "
+            r"cost \$5 <b>")
+    return d
+
+
+def test_math_in_a_reason_is_typeset():
+    d = _with_math_reason()
+    page = html.page([d], verify([d], OPTIONS))
+    why = re.search(r'<span class="reason">(.*?)</span> <span class="rule">', page).group(1)
+    assert "$" not in why.replace("$5", "") and "\\sigma" not in why
+    maths = re.findall(r"<math>(.*?)</math>", why)
+    assert len(maths) == 2
+    assert _plain(maths[0]) == "\u03c3\u2032=\u03c3(1\u2212\u03c3)"
+    assert "<msubsup><mo largeop" in maths[1]  # inline: limits as scripts
+    assert why.startswith("the definition; ") and why.endswith("cost $5 &lt;b&gt;")
+
+
 def test_printer_escapes_markup():
     weird = sp.Symbol("a<b&c")
     m = html.mathml(sp.Lt(weird, 1))
@@ -314,6 +344,8 @@ MEASURE = r"""
     sums: [...document.querySelectorAll('munderover')].map(
       u => [box(u.children[0]), box(u.children[1]), box(u.children[2])]),
     svgs: [...document.querySelectorAll('figure.plot svg')].map(box),
+    badges: [...document.querySelectorAll('.badge[data-status]')].map(
+      b => [b.dataset.status, box(b)]),
     resources: performance.getEntriesByType('resource').map(e => e.name),
     height: document.documentElement.scrollHeight,
   };
@@ -541,6 +573,16 @@ def test_all_in_one_page_in_chromium(browser, tmp_path, lang):
         ink = (pixels.mean(axis=-1) < 0.6).mean()
         assert ink > 0.005, "the screenshot is (nearly) blank"
     _keep(shot)
+
+
+def test_math_reason_page_in_chromium(browser, tmp_path):
+    d = _with_math_reason()
+    page = html.page([d], verify([d], OPTIONS))
+    path = tmp_path / "math-reason.html"
+    path.write_text(page, encoding="utf-8")
+    data = browser.load(path.as_uri())
+    _check_layout(data, page, "math-reason")
+    assert len(data["maths"]) == page.count("<math") >= 4
 
 
 def test_refuted_page_in_chromium(browser, broken_result, tmp_path):

@@ -69,6 +69,14 @@ class XentMathMLPrinter(MathMLPresentationPrinter):
     def _mn(self, text):
         return self._tok("mn", str(text))
 
+    def _frac(self, top, bottom):
+        """A fraction whose parts holding a sum are in display style (TeX's
+        ``\\frac{1}{\\displaystyle\\sum_{m} e^{z_m}}``): the limits stay under and over the
+        sign instead of shrinking to scripts beside it, as they do in a fraction's parts."""
+        parts = [self._el("mstyle", part, displaystyle="true")
+                 if part.getElementsByTagName("munderover") else part for part in (top, bottom)]
+        return self._el("mfrac", *parts)
+
     def _row(self, *children):
         return self._el("mrow", *children)
 
@@ -190,7 +198,7 @@ class XentMathMLPrinter(MathMLPresentationPrinter):
         body = e.expr
         body_el = self._fenced(self._print(body), expr=body) if isinstance(body, sp.Add) \
             else self._print(body)
-        return self._row(self._el("mfrac", top, self._row(*bottom)), body_el)
+        return self._row(self._frac(top, self._row(*bottom)), body_el)
 
     def _print_Function(self, e):
         return self._row(self._mi(type(e).__name__), self._mo(APPLY_FUNCTION),
@@ -230,11 +238,11 @@ class XentMathMLPrinter(MathMLPresentationPrinter):
             top = self._mn(coeff.p) if coeff.is_Rational else self._print(coeff)
             unit = coeff.is_Rational and coeff.p == 1
             if not num:
-                return self._row(*lead, self._el("mfrac", top, den_el))
+                return self._row(*lead, self._frac(top, den_el))
             if any(isinstance(f, (sp.Sum, sp.Product)) for f in num) or not unit:
-                frac = self._el("mfrac", top, den_el)
+                frac = self._frac(top, den_el)
                 return self._row(*lead, frac, self._mo(INVISIBLE_TIMES), self._product(num))
-            return self._row(*lead, self._el("mfrac", self._product(num), den_el))
+            return self._row(*lead, self._frac(self._product(num), den_el))
         body = [self._product(num)] if num else []
         if coeff != 1:
             body = [self._print(coeff), self._mo(INVISIBLE_TIMES), *body] if body else \
@@ -270,7 +278,7 @@ class XentMathMLPrinter(MathMLPresentationPrinter):
     def _print_Pow(self, e):
         if e.exp.is_Rational and e.exp.is_negative:
             den = e.base if e.exp == -1 else e.base ** (-e.exp)
-            return self._el("mfrac", self._mn(1), self._print(den))
+            return self._frac(self._mn(1), self._print(den))
         base = e.base
         if isinstance(base, (sp.Add, sp.Mul, sp.Pow)) or (
                 isinstance(base, sp.Rational) and not base.is_Integer) or \

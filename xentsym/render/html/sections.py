@@ -11,7 +11,9 @@ from sympy.printing.pretty.pretty_symbology import greek_unicode
 from ...derivation import Derivation, Step
 from ...errors import MissingExtra
 from ...relations import AT_MOST, EQUAL
+from ..textex import pieces
 from .mathml_printer import XentMathMLPrinter, _math, mathml, mathml_body
+from .texmath import tex_mathml
 from .style import CSS
 from .words import ICON, WORDS
 
@@ -26,14 +28,15 @@ def anchor(d: Derivation) -> str:
 
 
 def justification(step: Step, lang: str = "en", printer=None) -> str:
-    """The step's reason as HTML: escaped text, the named expressions as inline MathML."""
-    parts = step.template(lang).split("{}")
+    """The step's reason as HTML: escaped text, $math$ typeset as inline MathML (as the
+    author typed it), the named expressions ("{}" outside math) as inline MathML."""
     shown = ", ".join(_math(mathml_body(e, printer)) for e in step.subject)
     out = []
-    for j, part in enumerate(parts):
-        out.append(escape(part))
-        if j < len(parts) - 1:
-            out.append(shown)
+    for is_math, piece in pieces(step.template(lang)):
+        if is_math:
+            out.append(_math(tex_mathml(piece)))
+        else:
+            out.append(shown.join(escape(part) for part in piece.split("{}")))
     return "".join(out)
 
 

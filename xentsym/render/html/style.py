@@ -50,6 +50,8 @@ CSS = """
 .xentsym figure.plot svg { max-width: 100%; height: auto; }
 .xentsym figure.plot figcaption { color: var(--muted); font-size: .9em; }
 .xentsym ul.where { color: var(--muted); }
+.xentsym mtd[columnalign="left"] { text-align: left; }
+.xentsym mtd[columnalign="right"] { text-align: right; }
 """
 
 PAGE_CSS = """
