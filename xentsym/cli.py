@@ -105,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     doc.add_argument("--samples", type=_positive_int, default=1000)
     doc.add_argument("--seed", type=int, default=0)
     doc.add_argument("--timeout", type=_positive_float, default=5.0)
-    doc.add_argument("--format", choices=("text", "json", "github"), default="text")
+    doc.add_argument("--format", choices=("text", "json", "github", "html"), default="text",
+                     help="html: one self-contained page, each display with its steps' "
+                          "verdicts, diagnoses and counterexamples")
     doc.add_argument("-j", "--jobs", type=_positive_int, default=1,
                      help="documents checked at once in separate processes (default 1); "
                           "the output keeps the input order")
@@ -128,6 +130,7 @@ def _check_doc(args, out) -> int:
     except XentsymError as exc:
         print(exc.one_line(), file=sys.stderr)
         return EXIT_USAGE
+    pages = []  # --format html: (report, path) in input order
 
     def progress(done, total):
         print(f"\rchecking chain {done}/{total}", end="" if done < total else "\n",
@@ -150,11 +153,16 @@ def _check_doc(args, out) -> int:
         elif args.format == "github":
             for line in report.github():
                 print(line, file=out, flush=True)
+        elif args.format == "html":
+            pages.append((report, checked.path))
         elif checked.report is not None:
             print(report.text() + ("" if single else "\n"), file=out, flush=True)
     if args.format == "json":
         import json
         print(json.dumps(dicts[0] if single else dicts, indent=2, ensure_ascii=False), file=out)
+    elif args.format == "html":
+        from .render.command import document_page
+        document_page(pages, out)
     elif not single or args.format == "github":
         print(f"xentsym check-doc: {len(documents)} document"
               f"{'' if len(documents) == 1 else 's'}: {counts_line(totals)}", file=out)

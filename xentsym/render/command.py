@@ -95,7 +95,7 @@ def render(args) -> int:
         from . import latex as tex
         tex.compile_pdf(text, Path(out), args.lang)
     elif out is not None:
-        _write(out, text)
+        write_file(out, text)
     else:
         sys.stdout.write(text)
     if results is None:
@@ -130,7 +130,22 @@ def _text(args, chosen, results) -> str:
     return note + "\n".join(parts)
 
 
-def _write(path: str, text: str) -> None:
+def document_page(checked, out) -> None:
+    """``check-doc --format html``: one page of the checked documents, ``checked`` being
+    (report, path) pairs in input order, written to ``out``."""
+    from .. import document as docs
+    from .html.document import book
+    pairs = []
+    for report, path in checked:
+        try:
+            doc = docs.read_document(path)
+        except XentsymError:  # unreadable: its report already carries the error
+            doc = None
+        pairs.append((report, doc))
+    out.write(book(pairs))
+
+
+def write_file(path: str, text: str) -> None:
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -56,6 +56,12 @@ def page(derivations, results=None, lang: str = "en", plots: bool = True, option
                     + "".join(items) + "</ol></nav>")
     for d in derivations:
         body.append(section(d, by_name.get(d.name), lang, plots, None if single else "h2"))
+    return shell(title, body, lang)
+
+
+def shell(title: str, body: list, lang: str = "en", css: str = "") -> str:
+    """A self-contained page around ``body``: inline CSS, and a Content-Security-Policy
+    that forbids every request (no script, font, image or style from anywhere)."""
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return "\n".join([
         "<!DOCTYPE html>",
@@ -67,7 +73,7 @@ def page(derivations, results=None, lang: str = "en", plots: bool = True, option
         '<meta name="generator" content="xentsym">',
         '<link rel="icon" href="data:,">',
         f"<title>{escape(title)}</title>",
-        f"<style>{PAGE_CSS}{CSS}</style>",
+        f"<style>{PAGE_CSS}{CSS}{css}</style>",
         "</head>",
         '<body class="xentsym">',
         *body,
