@@ -111,7 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     doc.add_argument("-j", "--jobs", type=_positive_int, default=1,
                      help="documents checked at once in separate processes (default 1); "
                           "the output keeps the input order")
+    doc.add_argument("--explain", action="store_true",
+                     help="under each verified step, the chain of named rules between its "
+                          "sides (text and json)")
     _add_cache(doc)
+    from . import explain_command
+    explain_command.add_arguments(sub.add_parser(
+        "explain", help="the chain of named rules behind a verified step (FILE:LINE)"))
     return ap
 
 
@@ -123,6 +129,11 @@ def _options(args):
 
 
 def _check_doc(args, out) -> int:
+    if args.explain:
+        if args.format == "html":
+            raise XentsymError("--explain prints text or json; the html page shows no chains")
+        from .explain_command import check_doc
+        return check_doc(args, out)
     from . import jobs, paths
     from .docreport import DocReport, counts_line
     try:
@@ -204,8 +215,13 @@ def _plot(args, out) -> int:
     return plot(args)
 
 
+def _explain(args, out) -> int:
+    from .explain_command import run
+    return run(args, out)
+
+
 COMMANDS = {"list": _list, "verify": _verify, "render": _render, "check-doc": _check_doc,
-            "plot": _plot}
+            "plot": _plot, "explain": _explain}
 WRITES_ITSELF = {"render", "plot"}  # -o is theirs: checked here, written there
 
 
