@@ -1,21 +1,20 @@
 """The names a document defines (``L``, ``J(w)``, ``P(Y | beta)``) and how later steps use them."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .doctable import DocTable
-from .read.lecture_preset import index_symbol
+from .read.kronecker import kronecker
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
                         KLDivergence, Sigmoid, unfold_all)
 from .parse import Objective
 
 INFORMATION = (Entropy, CrossEntropy, KLDivergence, InformationContent, BinaryCrossEntropy)
-MAX_NESTING = 8
-_DELTA = re.compile(r"delta_([a-z])([a-z])")  # definitions that use earlier ones are written out this deep, never forever
+MAX_NESTING = 8  # definitions that use earlier ones are written out this deep, never forever
+
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ class Definitions:
             e = e.xreplace(swap)
         e = self._entries(e)
         if not any(fam == "delta" for fam in self.families):
-            e = _kronecker(e)
+            e = kronecker(e)
         if self.unit != 1:
             e = e.replace(lambda q: isinstance(q, INFORMATION), lambda q: self.unit * q)
         return e
@@ -193,6 +192,7 @@ def vector_entries(name, body) -> tuple | None:
     \operatorname{softmax}(z)`` is read entry by entry (at a free index ``j``), so ``\hat{y}_k``
     is that body at ``k``. None for a scalar body (no free index, or more than one).
 
+    >>> from xentsym.read.lecture_preset import index_symbol
     >>> j = index_symbol("j")
     >>> vector_entries(sp.Symbol("yhat"), sp.exp(sp.IndexedBase("z")[j]))
     ((j,), exp(z[j]))
@@ -221,19 +221,6 @@ def entries_of(expr, name, body):
         lambda ix: isinstance(ix, sp.Indexed) and str(ix.base.label) == label
         and len(ix.indices) == len(indices),
         lambda ix: value.xreplace(dict(zip(indices, ix.indices))))
-
-
-def _kronecker(e):
-    r"""``\delta_{ij}``, ``\delta_{i,j}``: the Kronecker delta of two indices (the reader
-    reads ``\delta_{ij}`` as the name delta_ij)."""
-    e = e.replace(lambda ix: isinstance(ix, sp.Indexed) and str(ix.base.label) == "delta"
-                  and len(ix.indices) == 2, lambda ix: sp.KroneckerDelta(*ix.indices))
-    swap = {}
-    for s in e.free_symbols:
-        m = _DELTA.fullmatch(getattr(s, "name", ""))
-        if m is not None:
-            swap[s] = sp.KroneckerDelta(*(index_symbol(c) for c in m.groups()))
-    return e.xreplace(swap) if swap else e
 
 
 def _key(e) -> tuple:

@@ -95,6 +95,7 @@ from . import notation as nt  # noqa: F401 (the doctests of parse use it)
 from .errors import ParseError
 from .read.arguments import split_arguments
 from .read.bridge import MAX_DIGITS, MAX_EXPONENT
+from .read.kronecker import kronecker
 from .read.chains import chain_nodes, objective_prefix, read_chain, read_item
 from .read.nodes import Ctx, is_char, is_macro, relation_of, start_of
 from .read.reader import Reader
@@ -205,6 +206,8 @@ def bind(expr, scope):
         return Objective(expr.sense, expr.wrt_latex, tuple(bind(w, scope) for w in expr.wrt),
                          bind(expr.expr, scope))
     expr = scope.canonical(expr)
+    if not any(str(getattr(d.obj, "label", d.obj)) == "delta" for d in scope):
+        expr = kronecker(expr)  # \delta_{km}: a Kronecker delta unless delta is declared
     named: dict[str, list] = {}
     for decl in scope:
         if isinstance(decl.obj, sp.Symbol):
@@ -214,7 +217,11 @@ def bind(expr, scope):
               for base in expr.atoms(sp.IndexedBase)}
     masked = expr.xreplace(hidden) if hidden else expr
     swap = {}
-    for sym in masked.free_symbols:
+    # d/dw_j of an expression without w_j: SymPy leaves j out of free_symbols, yet it is
+    # the derivation's declared index (j over 1..d) all the same
+    variables = {ix for d in masked.atoms(sp.Derivative) for v in d.variables
+                 if isinstance(v, sp.Indexed) for ix in v.indices}
+    for sym in masked.free_symbols | variables:
         if not isinstance(sym, sp.Symbol) or isinstance(sym, sp.Dummy):
             continue
         if scope.lookup(sym) is None and len(named.get(sym.name, ())) == 1:
