@@ -23,6 +23,23 @@ def evaluate_derivatives(expr: sp.Expr, scope: Scope) -> sp.Expr:
     """
     if not expr.has(sp.Derivative):
         return expr
+    try:  # the same side under the same declarations: a diagnosis asks many times
+        key = (expr, tuple(scope))
+        hash(key)
+    except TypeError:
+        return _evaluate(expr, scope)
+    if key not in _DONE:
+        if len(_DONE) >= _DONE_SIZE:
+            _DONE.pop(next(iter(_DONE)))
+        _DONE[key] = _evaluate(expr, scope)
+    return _DONE[key]
+
+
+_DONE: dict = {}  # (expression, declarations) -> its derivatives worked out
+_DONE_SIZE = 256
+
+
+def _evaluate(expr: sp.Expr, scope: Scope) -> sp.Expr:
     # A bound index named like one in a variable (sum over j, d/dz_j) is renamed first:
     # differentiating would otherwise capture it.
     e = unfold_all(expr)
