@@ -89,9 +89,6 @@ def test_every_rule_of_the_table_is_translated(rule):
     assert missing(rule.text, rule.text_zh, rule.subject) is None, (rule.text, rule.text_zh)
 
 
-@pytest.mark.xfail(reason="rules.specialise gives the default zh reason '取 {}' without its "
-                          "subject when only an English reason is passed (a bare 取); "
-                          "the rule table is another engineer's file", strict=False)
 def test_an_english_only_reason_for_a_specialisation_is_not_a_bare_word():
     rule = R.specialise({n: 2}, "a coin has two outcomes")
     assert missing(rule.text, rule.text_zh, rule.subject) is None

@@ -397,8 +397,9 @@ def specialise(pairs, because: str = "", because_zh: str = "") -> Rule:
     pairs = tuple(pairs.items()) if isinstance(pairs, dict) else tuple(pairs)
     pairs = tuple((sp.sympify(a), sp.sympify(b)) for a, b in pairs)
     shown = tuple(sp.Eq(a, b, evaluate=False) for a, b in pairs)
+    because += ": {}" if because and not because_zh and "{}" not in because else ""  # no bare 取
     return _rule("specialise", substitute, because or "take {}", because_zh or "取 {}",
-                 subject=() if because else shown).bind(given=pairs)
+                 subject=shown if "{}" in (because or "{}") else ()).bind(given=pairs)
 
 
 def definition_of(name: sp.Basic, body: sp.Basic, because: str = "", because_zh: str = "",
