@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .. import conditions as cond
 from ..bound import rename_apart
 from ..functions import unfold_all
 from ..notation import Scope
@@ -40,6 +41,13 @@ _DONE_SIZE = 256
 
 
 def _evaluate(expr: sp.Expr, scope: Scope) -> sp.Expr:
+    # H(p) and the like unfold over the sizes of ``scope``, whatever scope the caller is in:
+    # the result depends on the arguments alone, as the memo above needs.
+    with cond.using_scope(scope):
+        return _work_out(expr, scope)
+
+
+def _work_out(expr: sp.Expr, scope: Scope) -> sp.Expr:
     # A bound index named like one in a variable (sum over j, d/dz_j) is renamed first:
     # differentiating would otherwise capture it.
     e = unfold_all(expr)
