@@ -173,3 +173,23 @@ def test_diagnoses_name_the_planted_slips_and_their_corrections_hold(tmp_path):
 def _values(key: Path) -> list[str]:
     from test_corpus import read_key
     return [v for values in read_key(key).values() for v in values]
+
+
+def test_an_edit_sympy_cannot_build_never_changes_the_verdict(tmp_path):
+    # A complement edit inside d/dx once built d/d(1 - x): SymPy raised, and the row became
+    # unproven. The verdict must be the one without the diagnosis, whatever the edits do.
+    path = tmp_path / "doc.md"
+    path.write_text("<!-- xentsym: x > 0 -->\n$$ x^3 = \\frac{\\partial}{\\partial x} x^2 $$\n",
+                    encoding="utf-8")
+    with_it, without = report(path), report(path, diagnose=False)
+    assert [s.status for s in with_it.steps] == [s.status for s in without.steps] == \
+        ["refuted"]
+
+
+def test_a_failing_check_is_no_correction():
+    from xentsym.diagnose import diagnose
+
+    def boom(edit):
+        raise ValueError("SymPy gave up")
+    a, b = sp.symbols("a b", positive=True)
+    assert diagnose(a, -a, "=", boom, boom) is None

@@ -80,12 +80,21 @@ def diagnose(lhs, rhs, relation: str, probe: Callable[[Edit], bool],
         if n >= MAX_PROBES or confirmed >= MAX_CONFIRMS or \
                 time.perf_counter() - started > MAX_SECONDS:
             return None
-        if not probe(edit):
+        if not _holds(probe, edit):
             continue
         confirmed += 1
-        if confirm(edit):
+        if _holds(confirm, edit):
             return describe(edit)
     return None
+
+
+def _holds(check: Callable[[Edit], bool], edit: Edit) -> bool:
+    """``check(edit)``, with any failure of the check meaning the edit does not hold: an
+    edited step SymPy cannot work out is no correction, and never the step's verdict."""
+    try:
+        return bool(check(edit))
+    except Exception:  # noqa: BLE001  (whatever SymPy raises on an odd edit)
+        return False
 
 
 __all__ = ["Diagnosis", "MAX_PROBES", "describe", "diagnose"]

@@ -18,14 +18,13 @@ class DiagnoseMixin:
 
     def _diagnose(self, st, row: DocStep, sides, given) -> None:
         """For a refuted step, the slip it looks like (see :mod:`xentsym.diagnose`)."""
-        strict = self.strict  # the probes must not leave their own strictness behind
         try:
             row.diagnosis = diagnose(
                 *sides, st.relation,
                 lambda e: self._claim(e, given, PROBE_SAMPLES),
                 lambda e: self._claim(e, given), self._context(sides))
-        finally:
-            self.strict = strict
+        except Exception:  # noqa: BLE001  (a diagnosis never changes the verdict it explains)
+            row.diagnosis = None
 
     def _context(self, sides) -> tuple:
         """Where a lost factor or term may be found: the sides with the definitions written

@@ -74,8 +74,8 @@ def _positions(expr) -> Iterator[tuple[sp.Basic, Callable]]:
         if not isinstance(node, sp.Basic) or node.is_Atom or isinstance(node, sp.Indexed):
             continue
         for k, arg in enumerate(node.args):
-            if isinstance(node, (sp.Sum, sp.Product)) and k > 0:
-                break  # the limits are no place for a slip
+            if isinstance(node, (sp.Sum, sp.Product, sp.Integral, sp.Derivative)) and k > 0:
+                break  # limits and variables are no place for a slip
             def put(new, node=node, k=k, rebuild=rebuild):
                 args = list(node.args)
                 args[k] = new
@@ -100,7 +100,14 @@ def _edits_of(kind, lhs, rhs, relation, says, changes, side="right") -> Iterator
     if expr is None:
         return
     seen = {expr}
-    for before, after, new in changes(expr):
+    found = changes(expr)
+    while True:
+        try:
+            before, after, new = next(found)
+        except StopIteration:
+            return
+        except (ValueError, TypeError, ArithmeticError, RecursionError):
+            return  # SymPy refused to build an edit (d/d(1 - x)): none of this kind then
         if new in seen:
             continue
         seen.add(new)
@@ -380,6 +387,8 @@ def constant_edits(lhs, rhs, relation) -> Iterator[Edit]:
     """A whole number or a power off by one."""
     def changes(e):
         for node, rebuild in _positions(e):
+            if isinstance(node, sp.log):
+                continue  # log 2 -> log 1 is no slip anyone makes
             if isinstance(node, sp.Integer) and abs(node) > 1:
                 for new in (node - 1, node + 1):
                     yield node, new, rebuild(new)
