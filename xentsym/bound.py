@@ -164,4 +164,18 @@ def replace_free(expr: sp.Basic, mapping) -> sp.Basic:
     return expr
 
 
-__all__ = ["rename_apart", "replace_free"]
+def derivative_indices(expr: sp.Basic) -> set:
+    """The indices of indexed derivative variables: ``d/dw_j`` binds ``w_j`` for SymPy, so
+    ``j`` is missing from ``free_symbols``, yet the step is a statement for every ``j``.
+
+    >>> import sympy as sp
+    >>> j = sp.Symbol("j", integer=True)
+    >>> w = sp.IndexedBase("w")
+    >>> derivative_indices(sp.Derivative(sp.Symbol("L"), w[j]))
+    {j}
+    """
+    return {ix for d in expr.atoms(sp.Derivative) for v in d.variables
+            if isinstance(v, sp.Indexed) for ix in v.indices if isinstance(ix, sp.Symbol)}
+
+
+__all__ = ["derivative_indices", "rename_apart", "replace_free"]

@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import conditions as cond
-from .bound import rename_apart
+from .bound import derivative_indices, rename_apart
 from .derivation import Step
 from .docaxes import collapse_deltas, distinct_indices, unify_ranges
 from .docdefs import INFORMATION, entries_of
@@ -44,9 +44,7 @@ def _apart(lhs, rhs):
     sides = [x.expr if isinstance(x, Objective) else x for x in (lhs, rhs)]
     if not any(x.has(sp.Sum, sp.Product) for x in sides):
         return lhs, rhs
-    avoid = {s for x in sides for s in x.free_symbols} | {
-        ix for x in sides for d in x.atoms(sp.Derivative) for v in d.variables
-        if isinstance(v, sp.Indexed) for ix in v.indices}
+    avoid = {s for x in sides for s in x.free_symbols | derivative_indices(x)}
     out = [rename_apart(x, avoid) for x in sides]
     return tuple(Objective(o.sense, o.wrt_latex, o.wrt, x) if isinstance(o, Objective) else x
                  for o, x in zip((lhs, rhs), out))
@@ -64,9 +62,7 @@ def atoms_of(e, integers: bool = False) -> set:
     if isinstance(e, Objective):
         e = e.expr
     families = {("family", str(b.label)) for b in e.atoms(sp.IndexedBase)}
-    # d/dw_j binds w_j, not j: the index stays free (SymPy leaves it out of free_symbols).
-    indices = {s for d in e.atoms(sp.Derivative) for v in d.variables
-               if isinstance(v, sp.Indexed) for s in v.indices if isinstance(s, sp.Symbol)}
+    indices = derivative_indices(e)  # d/dw_j: j stays free
     return families | {s for s in scalar_symbols(e) | indices if integers or not s.is_integer}
 
 

@@ -23,6 +23,7 @@ import sympy as sp
 from . import conditions as cond
 from . import domains as D
 from . import notation as nt
+from .bound import derivative_indices
 from .functions import CrossEntropy, Entropy, KLDivergence, unfold_all
 from .notation import Declaration, Label, Scope
 from .read.ranges import RangeSize
@@ -194,12 +195,9 @@ class DocTable:
                 _axes(fam, exprs)
             decls.append(Declaration(fam, m.domain, over))
             said.append(_describe(f"{fam.label}_i", m))
-        # d/dw_j keeps j free though SymPy binds w_j: a step whose other side lacks j is
-        # still a statement for every j
-        symbols = sorted({s for e in exprs for s in scalar_symbols(e)} | {
-            ix for e in exprs for d in e.atoms(sp.Derivative) for v in d.variables
-            if isinstance(v, sp.Indexed) for ix in v.indices if isinstance(ix, sp.Symbol)},
-            key=sp.default_sort_key)
+        # d/dw_j: a step whose other side lacks j is still a statement for every j
+        symbols = sorted({s for e in exprs for s in scalar_symbols(e) | derivative_indices(e)},
+                         key=sp.default_sort_key)
         subscripts = {ix for e in exprs for entry in e.atoms(sp.Indexed) for ix in entry.indices}
         bounds = {x for e in exprs for big in e.atoms(sp.Sum, sp.Product) for lim in big.limits
                   for x in lim[2].free_symbols}

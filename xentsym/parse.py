@@ -92,6 +92,7 @@ from __future__ import annotations
 import sympy as sp
 
 from . import notation as nt  # noqa: F401 (the doctests of parse use it)
+from .bound import derivative_indices
 from .errors import ParseError
 from .read.arguments import split_arguments
 from .read.bridge import MAX_DIGITS, MAX_EXPONENT
@@ -217,11 +218,8 @@ def bind(expr, scope):
               for base in expr.atoms(sp.IndexedBase)}
     masked = expr.xreplace(hidden) if hidden else expr
     swap = {}
-    # d/dw_j of an expression without w_j: SymPy leaves j out of free_symbols, yet it is
-    # the derivation's declared index (j over 1..d) all the same
-    variables = {ix for d in masked.atoms(sp.Derivative) for v in d.variables
-                 if isinstance(v, sp.Indexed) for ix in v.indices}
-    for sym in masked.free_symbols | variables:
+    # d/dw_j of an expression without w_j: j is the derivation's declared index all the same
+    for sym in masked.free_symbols | derivative_indices(masked):
         if not isinstance(sym, sp.Symbol) or isinstance(sym, sp.Dummy):
             continue
         if scope.lookup(sym) is None and len(named.get(sym.name, ())) == 1:

@@ -31,29 +31,17 @@ An edit never touches what the step does not show: it works on the sides as read
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import combinations
 from typing import Callable, Iterator
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .edits import Edit, edits_of, expression, factors, is_name, positions
+from .lostparts import missing_factor_edits, missing_term_edits
 from .read.results import Objective
 
 REVERSED = {"<=": ">=", ">=": "<=", "<": ">", ">": "<"}
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One candidate correction: the step after the edit, and the part that changed."""
-
-    kind: str
-    lhs: object
-    rhs: object
-    relation: str
-    before: object  # the part as written (an expression, or the relation as text)
-    after: object  # the part corrected
-    side: str = "right"
-    says: str = ""  # what the slip looks like, with {before} and {after}
 
 
 @dataclass(frozen=True)
@@ -62,58 +50,6 @@ class Slip:
 
     kind: str
     edits: Callable[..., Iterator[Edit]]  # (lhs, rhs, relation[, context])
-
-
-def _positions(expr) -> Iterator[tuple[sp.Basic, Callable]]:
-    """Every subexpression with a function that rebuilds ``expr`` around a replacement,
-    outermost first (breadth first)."""
-    queue = [(expr, lambda new: new)]
-    while queue:
-        node, rebuild = queue.pop(0)
-        yield node, rebuild
-        if not isinstance(node, sp.Basic) or node.is_Atom or isinstance(node, sp.Indexed):
-            continue
-        for k, arg in enumerate(node.args):
-            if isinstance(node, (sp.Sum, sp.Product, sp.Integral, sp.Derivative)) and k > 0:
-                break  # limits and variables are no place for a slip
-            def put(new, node=node, k=k, rebuild=rebuild):
-                args = list(node.args)
-                args[k] = new
-                return rebuild(node.func(*args))
-            queue.append((arg, put))
-
-
-def _expression(side) -> sp.Basic | None:
-    return side.expr if isinstance(side, Objective) else side
-
-
-def _with(side, expr):
-    if isinstance(side, Objective):
-        return Objective(side.sense, side.wrt_latex, side.wrt, expr)
-    return expr
-
-
-def _edits_of(kind, lhs, rhs, relation, says, changes, side="right") -> Iterator[Edit]:
-    """Edits from ``changes(expr) -> (before, after, new expr)`` on one side."""
-    target = rhs if side == "right" else lhs
-    expr = _expression(target)
-    if expr is None:
-        return
-    seen = {expr}
-    found = changes(expr)
-    while True:
-        try:
-            before, after, new = next(found)
-        except StopIteration:
-            return
-        except (ValueError, TypeError, ArithmeticError, RecursionError):
-            return  # SymPy refused to build an edit (d/d(1 - x)): none of this kind then
-        if new in seen:
-            continue
-        seen.add(new)
-        out = _with(target, new)
-        yield Edit(kind, lhs if side == "right" else out, out if side == "right" else rhs,
-                   relation, before, after, side, says)
 
 
 def relation_edits(lhs, rhs, relation) -> Iterator[Edit]:
@@ -144,168 +80,76 @@ def sign_edits(lhs, rhs, relation) -> Iterator[Edit]:
         # true (e^a >= -e^b), and what was meant is rarely that.
         if e != 0 and relation not in REVERSED:
             yield e, -e, -e
-    yield from _edits_of("sign", lhs, rhs, relation, "the sign of the right side looks "
+    yield from edits_of("sign", lhs, rhs, relation, "the sign of the right side looks "
                          "flipped", whole)
 
     def terms(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if isinstance(node, sp.Add):
                 for t in node.args:
                     yield t, -t, rebuild(node - 2 * t)
-    yield from _edits_of("sign", lhs, rhs, relation, "the sign of the term {before} looks "
+    yield from edits_of("sign", lhs, rhs, relation, "the sign of the term {before} looks "
                          "flipped", terms)
-
-
-def _is_name(node) -> bool:
-    """A name the text wrote: a real symbol or an entry of a family."""
-    return isinstance(node, sp.Indexed) or (isinstance(node, sp.Symbol) and
-                                            not node.is_integer)
-
-
-def _factors(node) -> list:
-    return [f for f in node.args if f not in (sp.S.NegativeOne, sp.S.One)]
 
 
 def factor_edits(lhs, rhs, relation) -> Iterator[Edit]:
     """One factor dropped from a product of the right side."""
     def dropped(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if isinstance(node, sp.Mul):
-                for f in _factors(node):
+                for f in factors(node):
                     yield f, sp.S.One, rebuild(node / f)
-    yield from _edits_of("factor", lhs, rhs, relation, "the factor {before} looks "
+    yield from edits_of("factor", lhs, rhs, relation, "the factor {before} looks "
                          "superfluous", dropped)
-
-
-def missing_factor_edits(lhs, rhs, relation, context=()) -> Iterator[Edit]:
-    """One factor the step's names suggest (or 2, 1/2) added to the right side or to one
-    of its parts."""
-    pool = [sp.Integer(2), sp.Rational(1, 2)] + _pool(lhs, rhs, context)
-
-    def added(e):
-        for node, rebuild in _positions(e):
-            if node is e or isinstance(node, (sp.Add, sp.Mul, sp.Pow, sp.Function)):
-                for f in pool:
-                    yield sp.S.One, f, rebuild(node * f)
-    yield from _edits_of("factor", lhs, rhs, relation, "a factor {after} looks missing",
-                         added)
-
-
-def missing_term_edits(lhs, rhs, relation, context=()) -> Iterator[Edit]:
-    """One term missing from the right side: a name of the step (or its negative) added
-    (the derivative of a normaliser, y-hat_k, forgotten)."""
-    pool = [f for f in _pool(lhs, rhs, context) if _is_name(f)]
-
-    def added(e):
-        for f in pool:
-            for term in (f, -f):
-                yield sp.S.Zero, term, e + term
-    yield from _edits_of("term", lhs, rhs, relation, "a term {after} looks missing", added)
-
-
-def _free(x) -> set:
-    """Free symbols, with the indices of derivative variables (d/dz_k leaves k free)."""
-    return x.free_symbols | {ix for d in x.atoms(sp.Derivative) for v in d.variables
-                             if isinstance(v, sp.Indexed) for ix in v.indices}
-
-
-def _indices(x) -> set:
-    """The one-letter integer symbols of ``x`` (free indices and summation variables; not
-    the sizes that bound its sums)."""
-    bigs = x.atoms(sp.Sum, sp.Product)
-    bound = {v for big in bigs for v in big.variables}
-    sizes = {s for big in bigs for lim in big.limits for s in lim[2].free_symbols}
-    return {s for s in _free(x) | bound if isinstance(s, sp.Symbol) and s.is_integer
-            and len(s.name) == 1 and s not in sizes}
-
-
-def _small(f) -> bool:
-    """A factor a writer may drop: a name, an entry, a function of one, a power of one."""
-    return not f.is_number and not f.has(sp.Sum, sp.Product, sp.Derivative) and \
-        sp.count_ops(f) <= 2
-
-
-def _pool(lhs, rhs, context=()) -> list:
-    """Factors a product in the step may have lost: the factors of the left side's products
-    (as written, and with the document's definitions written out),
-    the entries of its families at the step's indices (x_{i,j} in d/dw_j of a sum over i),
-    and the terms of its sums at a free index (e^{z_k} from a sum of e^{z_c})."""
-    left = _expression(lhs)
-    sides = [x for x in (left, _expression(rhs)) if x is not None]
-    out: list = []
-
-    def add(f):
-        if f not in out and _small(f):
-            out.append(f)
-    for x in ([left] if left is not None else []) + list(context):
-        for node, _ in _positions(x):
-            if isinstance(node, sp.Mul):
-                for f in _factors(node):
-                    add(f)
-    indices = sorted(set().union(*[_indices(x) for x in sides]), key=str)
-    free = sorted({s for x in sides for s in _free(x) if s in indices}, key=str)
-    for x in [*sides, *context]:
-        for entry in sorted(x.atoms(sp.Indexed), key=sp.default_sort_key):
-            rank = len(entry.indices)
-            if rank <= 2:
-                for ix in product(indices, repeat=rank):
-                    add(entry.base[ix])
-        for big in x.atoms(sp.Sum):
-            for var in big.variables:
-                for k in free:
-                    for f in sp.Mul.make_args(big.function):
-                        if f.has(var):
-                            add(f.xreplace({var: k}))
-    return out[:24]
 
 
 def swap_edits(lhs, rhs, relation) -> Iterator[Edit]:
     """Two arguments swapped; two names exchanged; one name for another; a quotient
     upside down."""
     def arguments(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if isinstance(node, sp.Function) and len(node.args) == 2 and \
                     node.args[0] != node.args[1]:
                 flipped = node.func(*reversed(node.args))
                 yield node, flipped, rebuild(flipped)
-    yield from _edits_of("swap", lhs, rhs, relation, "the arguments of {before} look "
+    yield from edits_of("swap", lhs, rhs, relation, "the arguments of {before} look "
                          "swapped", arguments)
-    step = [x for x in (_expression(lhs), _expression(rhs)) if x is not None]
+    step = [x for x in (expression(lhs), expression(rhs)) if x is not None]
     names = sorted({b for x in step for b in x.atoms(sp.IndexedBase)}, key=sp.default_sort_key)
 
     def exchanged(e):
         for p, q in combinations(names, 2):
             if e.has(p) and e.has(q):
                 yield p, q, e.xreplace({p: q, q: p})
-    yield from _edits_of("swap", lhs, rhs, relation, "{before} and {after} look swapped",
+    yield from edits_of("swap", lhs, rhs, relation, "{before} and {after} look swapped",
                          exchanged)
 
     def replaced(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if node in names:
                 for q in names:
                     if q != node:
                         yield node, q, rebuild(q)
-    yield from _edits_of("swap", lhs, rhs, relation, "{before} looks written for {after}",
+    yield from edits_of("swap", lhs, rhs, relation, "{before} looks written for {after}",
                          replaced)
 
     def complement(e):
-        for node, rebuild in _positions(e):
-            if _is_name(node) or type(node).__name__ == "Sigmoid" or (
+        for node, rebuild in positions(e):
+            if is_name(node) or type(node).__name__ == "Sigmoid" or (
                     isinstance(node, AppliedUndef) and len(node.args) == 1):
                 yield node, 1 - node, rebuild(1 - node)
-    yield from _edits_of("swap", lhs, rhs, relation, "{before} looks written for its "
+    yield from edits_of("swap", lhs, rhs, relation, "{before} looks written for its "
                          "complement {after}", complement)
 
     def inverted(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if isinstance(node, sp.Mul):
                 num, den = node.as_numer_denom()
                 if den != 1 and num != 1:
                     yield node, den / num, rebuild(den / num)
             if isinstance(node, sp.Pow) and node.exp == -1 and not node.base.is_number:
                 yield node, node.base, rebuild(node.base)
-    yield from _edits_of("swap", lhs, rhs, relation, "the quotient {before} looks upside "
+    yield from edits_of("swap", lhs, rhs, relation, "the quotient {before} looks upside "
                          "down", inverted)
 
 
@@ -314,7 +158,7 @@ def index_edits(lhs, rhs, relation) -> Iterator[Edit]:
     def indices(x):
         return {s for s in x.free_symbols if isinstance(s, sp.Symbol) and s.is_integer
                 and len(s.name) == 1}
-    left = _expression(lhs)
+    left = expression(lhs)
     others = sorted(indices(left) if left is not None else set(), key=str)
 
     def changes(e):
@@ -322,7 +166,7 @@ def index_edits(lhs, rhs, relation) -> Iterator[Edit]:
             for k in others:
                 if k != i:
                     yield i, k, e.xreplace({i: k})
-    yield from _edits_of("index", lhs, rhs, relation, "the index {before} looks written "
+    yield from edits_of("index", lhs, rhs, relation, "the index {before} looks written "
                          "for {after}", changes)
 
 
@@ -331,7 +175,7 @@ def log_edits(lhs, rhs, relation) -> Iterator[Edit]:
     b`` and ``(\log a)^b`` for ``b \log a``; on the left, ``\log(a + b)`` split as if it were
     ``\log(a b)``."""
     def right(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if isinstance(node, sp.Mul):
                 logs = [f for f in node.args if isinstance(f, sp.log)]
                 inverse = [f for f in node.args if isinstance(f, sp.Pow) and f.exp == -1
@@ -346,11 +190,11 @@ def log_edits(lhs, rhs, relation) -> Iterator[Edit]:
             if isinstance(node, sp.Product) and isinstance(node.function, sp.log):
                 fixed = sp.Sum(node.function, *node.limits)
                 yield node, fixed, rebuild(fixed)
-    yield from _edits_of("log", lhs, rhs, relation, "a logarithm rule looks misapplied",
+    yield from edits_of("log", lhs, rhs, relation, "a logarithm rule looks misapplied",
                          right)
 
     def left(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if not isinstance(node, sp.log):
                 continue
             arg = node.args[0]
@@ -363,7 +207,7 @@ def log_edits(lhs, rhs, relation) -> Iterator[Edit]:
             else:
                 continue
             yield node, fixed, rebuild(fixed)
-    yield from _edits_of("log", lhs, rhs, relation, "a logarithm rule looks misapplied: the "
+    yield from edits_of("log", lhs, rhs, relation, "a logarithm rule looks misapplied: the "
                          "right side expands {after}, not {before}", left, "left")
 
 
@@ -375,18 +219,18 @@ def base_edits(lhs, rhs, relation) -> Iterator[Edit]:
             return
         for factor in (1 / sp.log(2), sp.log(2)):
             yield sp.S.One, factor, e * factor
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if isinstance(node, sp.log) and node.args[0] != 2:
                 for factor in (1 / sp.log(2), sp.log(2)):
                     yield node, node * factor, rebuild(node * factor)
-    yield from _edits_of("base", lhs, rhs, relation, "a logarithm looks taken in the wrong "
+    yield from edits_of("base", lhs, rhs, relation, "a logarithm looks taken in the wrong "
                          "base: {before} should be {after}", changes)
 
 
 def constant_edits(lhs, rhs, relation) -> Iterator[Edit]:
     """A whole number or a power off by one."""
     def changes(e):
-        for node, rebuild in _positions(e):
+        for node, rebuild in positions(e):
             if isinstance(node, sp.log):
                 continue  # log 2 -> log 1 is no slip anyone makes
             if isinstance(node, sp.Integer) and abs(node) > 1:
@@ -397,7 +241,7 @@ def constant_edits(lhs, rhs, relation) -> Iterator[Edit]:
                     if exp != 0:
                         new = node.base ** exp
                         yield node, new, rebuild(new)
-    yield from _edits_of("constant", lhs, rhs, relation, "{before} looks off by one: "
+    yield from edits_of("constant", lhs, rhs, relation, "{before} looks off by one: "
                          "{after}", changes)
 
 
