@@ -72,7 +72,7 @@ def test_each_slip_kind_is_documented_and_tried_in_table_order():
         assert f"``{kind}``" in slips.__doc__
 
 
-def test_edits_change_the_step_and_keep_its_names():
+def test_every_edit_changes_the_step_and_no_two_are_alike():
     a, b = sp.symbols("a b", positive=True)
     lhs, rhs = sp.log(a + b), sp.log(a) + sp.log(b)
     seen = set()
@@ -117,7 +117,7 @@ def test_a_slip_is_named_and_its_correction_holds(tmp_path, text, kind, shows):
 
 
 def test_no_diagnosis_without_a_small_edit_that_verifies(tmp_path):
-    # sin is far from any one-edit change of x^3 + 1: refuted, nothing offered
+    # no single edit of 3x^3 + 7 makes it x^2 + e^x: refuted, nothing offered
     path = tmp_path / "doc.md"
     path.write_text("$$x^2 + e^{x} = 3 x^3 + 7$$\n", encoding="utf-8")
     step = report(path).steps[0]

@@ -42,6 +42,11 @@ def positions(expr) -> Iterator[tuple[sp.Basic, Callable]]:
             queue.append((arg, put))
 
 
+def positions_of(expr, kinds) -> Iterator[tuple[sp.Basic, Callable]]:
+    """The positions of :func:`positions` whose node is one of ``kinds``."""
+    return ((node, rebuild) for node, rebuild in positions(expr) if isinstance(node, kinds))
+
+
 def expression(side) -> sp.Basic | None:
     return side.expr if isinstance(side, Objective) else side
 
@@ -85,5 +90,5 @@ def factors(node) -> list:
     return [f for f in node.args if f not in (sp.S.NegativeOne, sp.S.One)]
 
 
-__all__ = ["Edit", "edits_of", "expression", "factors", "is_name", "positions",
+__all__ = ["Edit", "edits_of", "expression", "factors", "is_name", "positions", "positions_of",
            "with_expression"]

@@ -37,7 +37,7 @@ from typing import Callable, Iterator
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .edits import Edit, edits_of, expression, factors, is_name, positions
+from .edits import Edit, edits_of, expression, factors, is_name, positions, positions_of
 from .lostparts import missing_factor_edits, missing_term_edits
 from .read.results import Objective
 
@@ -84,10 +84,9 @@ def sign_edits(lhs, rhs, relation) -> Iterator[Edit]:
                          "flipped", whole)
 
     def terms(e):
-        for node, rebuild in positions(e):
-            if isinstance(node, sp.Add):
-                for t in node.args:
-                    yield t, -t, rebuild(node - 2 * t)
+        for node, rebuild in positions_of(e, sp.Add):
+            for t in node.args:
+                yield t, -t, rebuild(node - 2 * t)
     yield from edits_of("sign", lhs, rhs, relation, "the sign of the term {before} looks "
                          "flipped", terms)
 
@@ -95,10 +94,9 @@ def sign_edits(lhs, rhs, relation) -> Iterator[Edit]:
 def factor_edits(lhs, rhs, relation) -> Iterator[Edit]:
     """One factor dropped from a product of the right side."""
     def dropped(e):
-        for node, rebuild in positions(e):
-            if isinstance(node, sp.Mul):
-                for f in factors(node):
-                    yield f, sp.S.One, rebuild(node / f)
+        for node, rebuild in positions_of(e, sp.Mul):
+            for f in factors(node):
+                yield f, sp.S.One, rebuild(node / f)
     yield from edits_of("factor", lhs, rhs, relation, "the factor {before} looks "
                          "superfluous", dropped)
 
@@ -194,9 +192,7 @@ def log_edits(lhs, rhs, relation) -> Iterator[Edit]:
                          right)
 
     def left(e):
-        for node, rebuild in positions(e):
-            if not isinstance(node, sp.log):
-                continue
+        for node, rebuild in positions_of(e, sp.log):
             arg = node.args[0]
             if isinstance(arg, sp.Add):
                 fixed = sp.log(sp.Mul(*arg.args))
@@ -219,10 +215,9 @@ def base_edits(lhs, rhs, relation) -> Iterator[Edit]:
             return
         for factor in (1 / sp.log(2), sp.log(2)):
             yield sp.S.One, factor, e * factor
-        for node, rebuild in positions(e):
-            if isinstance(node, sp.log) and node.args[0] != 2:
-                for factor in (1 / sp.log(2), sp.log(2)):
-                    yield node, node * factor, rebuild(node * factor)
+        for node, rebuild in positions_of(e, sp.log):
+            for factor in (1 / sp.log(2), sp.log(2)) if node.args[0] != 2 else ():
+                yield node, node * factor, rebuild(node * factor)
     yield from edits_of("base", lhs, rhs, relation, "a logarithm looks taken in the wrong "
                          "base: {before} should be {after}", changes)
 
