@@ -160,3 +160,21 @@ def test_a_counterexample_names_the_sides_as_written(tmp_path):
     # and no diagnosis makes the bound trivially true by a negative right side
     assert step.diagnosis is None or step.diagnosis.kind != "sign" or \
         step.diagnosis.corrected != "- e^{a} - e^{b}"
+
+
+SOFTMAX_JACOBIAN = r"""$$a_j = \frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}}$$
+
+$$ \frac{\partial a_j}{\partial z_i} = {}, \quad i = j $$
+"""
+
+
+def test_an_index_comparison_after_a_break_is_the_row_condition(tmp_path):
+    # d a_j / d z_i is a_i (1 - a_i) on the diagonal (by hand); off it, -a_i a_j
+    assert statuses(tmp_path, SOFTMAX_JACOBIAN.replace("{}", r"a_i(1 - a_i)")) == \
+        ["defined", "verified"]
+    assert statuses(tmp_path, SOFTMAX_JACOBIAN.replace("{}", r"a_i(1 + a_i)")) == \
+        ["defined", "refuted"]
+    off = SOFTMAX_JACOBIAN.replace(r"{}, \quad i = j", r"a_i a_j,\quad i \neq j.")
+    # never refuted by a witness with i = j, which the row excludes
+    assert statuses(tmp_path, off)[1] == "refuted"
+    assert statuses(tmp_path, off.replace("a_i a_j", "-a_i a_j"))[1] != "refuted"

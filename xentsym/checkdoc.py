@@ -33,6 +33,7 @@ from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable
 from .errors import XentsymError
 from .functions import InformationContent
+from .notation import index
 from .parse import Objective, parse, parse_objective, parse_relation
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
 from .stepkinds import CHECKED_ORDER, constraint, is_atom, is_number, stationarity
@@ -334,9 +335,10 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
             a, rel, b = parse_relation(side.text, plain=True, **where)
         except XentsymError:
             return (), side.text.strip()
-        if rel == "!=" and all(
-                isinstance(x, sp.Symbol) and x.is_integer for x in (a, b)):
-            return ((sp.Ne(a, b), sp.true, side.line),), None  # (i \neq k): indices apart
+        if rel in ("!=", "=") and all(_index_like(x) for x in (a, b)):
+            a, b = (index(x.name) for x in (a, b))  # the indices the step's formulas use
+            if rel == "!=":
+                return ((sp.Ne(a, b), sp.true, side.line),), None  # (i \neq k): indices apart
         if rel != "=" or isinstance(a, Objective) or isinstance(b, Objective) or \
                 is_number(a):
             return (), side.text.strip()
@@ -350,6 +352,11 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
             row.message = "counterexample " + json.dumps(row.counterexample)
         return sides
 
+
+
+def _index_like(x) -> bool:
+    """An index a row's condition compares: an integer symbol, or a bare i .. n."""
+    return isinstance(x, sp.Symbol) and (bool(x.is_integer) or x.name in tuple("ijklmn"))
 
 
 def check_document(path: str, options: Options = Options(), progress=None,

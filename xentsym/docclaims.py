@@ -24,7 +24,7 @@ from .domains import NATURAL, PROBABILITY, SIZE
 from .doctable import scalar_symbols
 from .functions import (BinaryCrossEntropy, BinaryKL, CrossEntropy, Entropy, KLDivergence,
                         unfold_all)
-from .notation import Declaration, Label, Scope
+from .notation import Declaration, Label, Scope, index
 from .parse import Objective
 from .read.ranges import RangeSize
 from .relations import AT_MOST, EQUAL, SAME_OPTIMUM, SWITCH_SENSE
@@ -37,10 +37,31 @@ from .verify import check_step, numeric_task
 # Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
 OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
 
+def _one_index(lhs, rhs):
+    r"""Both sides with one symbol per index name: the reader makes j in a_j an integer and
+    j in \partial z_j a positive integer, and a definition written out brings its own."""
+    sides = [x.expr if isinstance(x, Objective) else x for x in (lhs, rhs)]
+    named: dict = {}
+    for x in sides:
+        for s in x.free_symbols | derivative_indices(x):
+            if isinstance(s, sp.Symbol) and s.is_integer:
+                named.setdefault(s.name, set()).add(s)
+    # a one-letter index is read as a positive integer (the table declares it so) anyway
+    one = {s: next((t for t in group if t.is_positive), None) or
+           (index(s.name) if len(s.name) == 1 and s.name.islower() else None)
+           for group in named.values() for s in group if not s.is_positive}
+    one = {s: t for s, t in one.items() if t is not None}
+    if not one:
+        return lhs, rhs
+    return tuple(Objective(o.sense, o.wrt_latex, o.wrt, o.expr.xreplace(one))
+                 if isinstance(o, Objective) else o.xreplace(one) for o in (lhs, rhs))
+
+
 def _apart(lhs, rhs):
     r"""Both sides with every sum binding an index the step does not use freely: a
     definition written out (``\ell`` with its sum over ``k``) must not capture the ``k`` of
     ``\partial / \partial 	heta_k``."""
+    lhs, rhs = _one_index(lhs, rhs)
     sides = [x.expr if isinstance(x, Objective) else x for x in (lhs, rhs)]
     if not any(x.has(sp.Sum, sp.Product) for x in sides):
         return lhs, rhs
@@ -105,6 +126,13 @@ class ClaimsMixin:
         # (i \neq k): two indices that differ, for the row it is written on
         apart = [a for a, _, _ in given if isinstance(a, sp.Ne)]
         # Unfold H, D_KL ... first, so a specialisation (n = 2) reaches their sums too.
+        # (i = j): one index for another, in the derivative's variables too (_apart has
+        # renamed every sum away from both)
+        same = {a: b for a, b in pairs if a.is_integer and isinstance(b, sp.Symbol)
+                and b.is_integer}
+        if same:
+            lhs, rhs = _one_index(*(e.xreplace(same) for e in (lhs, rhs)))
+            pairs = tuple(p for p in pairs if p[0] not in same)
         left, right = (substitute(unfold_all(e) if pairs else e, pairs) for e in (lhs, rhs))
         for a, b in pairs:  # y-hat = softmax(z): its entries y-hat_k too
             left, right = (entries_of(e, a, b) for e in (left, right))

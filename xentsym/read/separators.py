@@ -47,6 +47,9 @@ _NAME = r"(?:[A-Za-z]|\\[a-zA-Z]+)(?:_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
 _INDEX = re.compile(r"\s*" + _NAME + r"\s*")
 _MEMBER = re.compile(r"\s*" + _NAME + r"(?:\s*,\s*" + _NAME + r")*\s*\\(?:in|notin)(?![a-zA-Z])")
 _RELATION = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|in|notin)(?![a-zA-Z])")
+# `\quad i = j`, `\quad i \neq j.`: two indices compared, alone after a break, say for which
+# indices the step holds (an identity between two free indices would mean nothing)
+_INDEX_PAIR = re.compile(r"\s*[i-n]\s*(?:=|<|>|\\neq?|\\leq?|\\geq?)(?![a-zA-Z])\s*[i-n]\s*[.,;]?\s*")
 _BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1, r"\{": 1, r"\}": -1, r"\langle": 1,
              r"\rangle": -1, r"\lvert": 1, r"\rvert": -1, r"\lVert": 1, r"\rVert": -1}
 
@@ -250,7 +253,8 @@ def split_row(t, toks, row_start, row_end, rels, note, notes, closer, columns):
             if cur is not None:
                 cur[1] = b.start
             break
-        ranged = not b.has_words and _index_range(t.latex, b.end, after[0], rels, row_end)
+        ranged = not b.has_words and (_index_range(t.latex, b.end, after[0], rels, row_end)
+                                      or _INDEX_PAIR.fullmatch(t.latex, b.end, nxt) is not None)
         if (b.condition or ranged) and (cur is None or any(r[0] < b.start for r in rels
                                                            if r[0] >= cur[0]) or not segs):
             notes.append((b.start, nxt))
