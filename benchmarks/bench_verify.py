@@ -224,18 +224,18 @@ def naive_loop(left, right, value_maps, optimiser: bool) -> int:
 
 
 def section_numeric(out: Report, steps, samples: int, points: int, repeats: int) -> dict:
-    out(f"2. Numeric checks: engine vs naive SymPy loop at the same number of sample points")
+    out("2. Numeric checks: engine vs naive SymPy loop at the same number of sample points")
     out()
     out(f"   engine  : verify.numeric_task(step, scope, Options(samples={samples})), cold "
         f"(SymPy cache and")
     out(f"             compile cache emptied before each run), median of {repeats}; sizes "
         f"N, n, K drawn by the engine")
-    out(f"   baseline: both sides with N = n = K = 3, .doit(), then expr.subs(point).evalf() "
-        f"per point")
+    out("   baseline: both sides with N = n = K = 3, .doit(), then expr.subs(point).evalf() "
+        "per point")
     out(f"             in a Python loop, for both sides. Timed on {points} points and scaled "
         f"linearly to the")
-    out(f"             engine's point count; preparation (unfold, subs, doit) is timed once "
-        f"and added.")
+    out("             engine's point count; preparation (unfold, subs, doit) is timed once "
+        "and added.")
     out()
     rows, tot_engine, tot_base = [], 0.0, 0.0
     mismatches = []

@@ -42,7 +42,7 @@ def payloads(marker) -> list[str]:
         rf"\__import__('os').system('touch {marker}')",
         rf"\xqzzy{{{cmd}}}",
         rf"x_{{{cmd}}}",
-        rf"z_{{__import__}} + \mathrm{{os}}",
+        r"z_{__import__} + \mathrm{os}",
         rf"\mathrm{{{cmd}}}(x)",
         rf"\operatorname{{{cmd}}}(x)",
         rf"\begin{{{cmd}}} x \end{{{cmd}}}",

@@ -10,7 +10,6 @@ import multiprocessing as mp
 import time
 from pathlib import Path
 
-import pytest
 
 from xentsym.checkdoc import check_document
 from xentsym.discover import discover

@@ -20,18 +20,13 @@ import hashlib
 import json
 import os
 import re
-import sys
 import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 
-import sympy as sp
-
-from .check.result import SymbolicResult
-
 ENV_DIR = "XENTSYM_CACHE_DIR"  # where the cache lives when --cache-dir is not given
 DEFAULT_DIR = ".xentsym-cache"
-FORMAT = "1"  # bump when the layout of an entry changes
+FORMAT = "2"  # bump when the layout of an entry changes
 # Sources a verdict cannot depend on: they read documents into expressions (which enter the
 # key themselves) or print results. verify.check_step never imports them (a test checks
 # the import graph), so editing them keeps the cache; any other source change empties it.
@@ -48,22 +43,11 @@ def default_dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A hash of the xentsym sources and the versions of what computes a verdict."""
-    from importlib.metadata import version
-
-    import mpmath
-
-    from . import __version__
-    h = hashlib.sha256()
-    # numpy's version from its metadata: importing it would cost a warm run a tenth of a second
-    h.update(f"{FORMAT}|{__version__}|{sp.__version__}|{version('numpy')}|"
-             f"{mpmath.__version__}|{sys.version_info[:3]}".encode())
-    root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
-        name = path.relative_to(root)
-        if name.parts[0] not in OFF_THE_CHECK_PATH and name.name not in OFF_THE_CHECK_PATH:
-            h.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    """A hash of the xentsym sources on the check path and the versions of what computes
+    a verdict."""
+    from .fingerprint import sources, versions
+    return hashlib.sha256(f"{FORMAT}|{versions()}|{sources(OFF_THE_CHECK_PATH)}".encode()
+                          ).hexdigest()
 
 
 _DUMMY = re.compile(r"dummy_index=\d+")
@@ -72,6 +56,7 @@ _DUMMY = re.compile(r"dummy_index=\d+")
 def stable(obj) -> str:
     """``srepr`` with Dummy symbols numbered by first appearance (their global counter
     differs from run to run, their identity within the key does not)."""
+    import sympy as sp  # here, not at the top: the cache folder is found without SymPy
     numbers: dict[str, int] = {}
 
     def renumber(m):
@@ -118,7 +103,7 @@ def _encode(sym, num) -> dict:
 
 
 def _decode(data: dict):
-    from .check.result import NumericResult
+    from .check.result import NumericResult, SymbolicResult
 
     def build(cls, raw):
         names = {f.name for f in fields(cls)}
@@ -158,18 +143,25 @@ class VerdictCache:
                 return False
         except (TypeError, ValueError):
             return False
-        path, tmp = self._path(key), None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except OSError:  # a read-only or full disk: the run goes on without storing
-            if tmp is not None and os.path.exists(tmp):
-                os.unlink(tmp)
-            return False
-        return True
+        return write_atomic(self._path(key), text)
 
 
-__all__ = ["VerdictCache", "step_key", "default_dir", "code_digest", "ENV_DIR"]
+def write_atomic(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` through a temporary file and a rename, so a reader (or a
+    parallel run) sees the old file or the new one, never half of it; False when the disk
+    refused (a read-only or full disk: the run goes on without storing)."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        return False
+    return True
+
+
+__all__ = ["VerdictCache", "step_key", "default_dir", "code_digest", "write_atomic", "ENV_DIR"]

@@ -42,6 +42,7 @@ class StepResult:
     seconds: float
     scope: object = field(default=None, compare=False, repr=False)  # the declarations used
     cached: bool = field(default=False, compare=False)  # read from the cache, not computed
+    settled: bool = field(default=True, compare=False)  # False: a timeout or a dead worker
 
     @property
     def assumptions(self) -> tuple:
@@ -122,8 +123,8 @@ class DerivationResult:
     def passes(self) -> bool:
         """Whether CI may pass it: verified, or unproven as its script says it will be
         (``expect_unproven``); a refuted step never passes."""
-        return self.status == "verified" or (
-            self.status == "unproven" and bool(self.derivation.expect_unproven))
+        from .outcome import passes
+        return passes(self.status, self.derivation.expect_unproven)
 
     def to_json(self) -> dict:
         file, line = self.derivation.origin
@@ -199,7 +200,8 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
         sym = SymbolicResult("unknown", message=str(value))
     if store is not None and kind == "ok":  # never a timeout or a worker that failed
         store.put(key, sym, num)
-    return StepResult(step, sym, num, time.perf_counter() - started, scope)
+    return StepResult(step, sym, num, time.perf_counter() - started, scope,
+                      settled=kind == "ok")
 
 
 def verify(derivations, options: Options = Options()) -> list[DerivationResult]:
@@ -215,7 +217,5 @@ def verify(derivations, options: Options = Options()) -> list[DerivationResult]:
 
 def summary(results) -> dict:
     """How many derivations ended verified, refuted and unproven."""
-    counts = {"verified": 0, "refuted": 0, "unproven": 0}
-    for r in results:
-        counts[r.status] += 1
-    return counts
+    from .outcome import summary_of
+    return summary_of([{"status": r.status} for r in results])

@@ -1,0 +1,47 @@
+"""Hashes of what a cached answer depends on: xentsym's sources, library versions, files."""
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# The libraries a verdict is computed with. Their versions come from the installed
+# metadata, so taking a fingerprint never imports them (a warm run never loads SymPy).
+LIBRARIES = ("sympy", "numpy", "mpmath", "latex2sympy2_extended")
+
+
+def versions() -> str:
+    """Python's version and the installed versions of LIBRARIES, as one line."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+    libs = "|".join(f"{name}={installed(name)}" for name in LIBRARIES)
+    return f"xentsym={__version__}|{libs}|python={sys.version_info[:3]}"
+
+
+def sources(skip: frozenset = frozenset()) -> str:
+    """A hash of the xentsym source files, but those whose folder or name is in ``skip``."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE)
+        if name.parts[0] not in skip and name.name not in skip:
+            h.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def file_hash(path) -> str | None:
+    """The SHA-256 of a file's bytes; None when it cannot be read (missing, a folder)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+__all__ = ["versions", "sources", "file_hash", "LIBRARIES"]

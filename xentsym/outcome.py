@@ -1,0 +1,19 @@
+"""What the statuses of a run mean for CI: which derivations pass, and the counts."""
+from __future__ import annotations
+
+
+def passes(status: str, expect_unproven: str | None) -> bool:
+    """Whether CI may pass a derivation: verified, or unproven as its script says it will
+    be (``expect_unproven``); a refuted one never passes."""
+    return status == "verified" or (status == "unproven" and bool(expect_unproven))
+
+
+def summary_of(derivations: list[dict]) -> dict:
+    """How many derivations ended verified, refuted and unproven."""
+    counts = {"verified": 0, "refuted": 0, "unproven": 0}
+    for d in derivations:
+        counts[d["status"]] += 1
+    return counts
+
+
+__all__ = ["passes", "summary_of"]
