@@ -298,6 +298,34 @@ def test_verify_reports_every_broken_script_and_checks_the_rest(capsys, tmp_path
     assert step["reason"].startswith("counterexample") and step["assumptions"]
 
 
+def test_verify_jobs_give_the_report_of_one_process(capsys, tmp_path):
+    # The heaviest derivation (by steps) is handed out first; the report keeps file order.
+    for name in ("binary_entropy.py", "kl_split.py", "mle_to_cross_entropy.py"):
+        shutil.copy(ROOT / "derivations" / name, tmp_path / name)
+    (tmp_path / "z_wrong.py").write_text(textwrap.dedent('''
+        import sympy as sp
+        from xentsym import Derivation
+        from xentsym.notation import beta
+        wrong = Derivation("wrong-power", "a wrong power", sp.log(beta**2))
+        wrong.claim(3 * sp.log(beta), "miscounted")
+        '''))
+    reports = []
+    for jobs in ("1", "3"):
+        code, out, _ = run(capsys, "verify", tmp_path, "--no-cache", "--samples", "300",
+                           "--jobs", jobs, "--format", "json")
+        assert code == 1
+        doc = json.loads(out)
+        for d in doc["derivations"]:
+            for step in d["steps"]:
+                step.pop("seconds")
+        reports.append(doc)
+    assert reports[0] == reports[1]
+    names = [d["name"] for d in reports[0]["derivations"]]
+    files = [Path(d["file"]).name for d in reports[0]["derivations"]]
+    assert files == sorted(files) and names[-1] == "wrong-power"
+    assert reports[0]["summary"]["refuted"] == 1 and len(names) >= 4
+
+
 # --- signals and pipes ------------------------------------------------------------------------
 
 def _children() -> dict[int, list[int]]:
@@ -346,9 +374,23 @@ def _many_documents(tmp_path, copies: int = 6) -> list[Path]:
                                              (1, 1, True)])
 def test_ctrl_c_exits_130_and_leaves_no_process(tmp_path, jobs, depth, group):
     docs = _many_documents(tmp_path)
-    proc = subprocess.Popen(xentsym("check-doc", "--no-cache", "--jobs", jobs, *docs),
-                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    _interrupt(xentsym("check-doc", "--no-cache", "--jobs", jobs, *docs), tmp_path, depth,
+               group)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the processes")
+@pytest.mark.parametrize("jobs,depth", [(2, 2), (1, 1)])
+def test_ctrl_c_stops_verify_and_its_jobs(tmp_path, jobs, depth):
+    # many samples: the run is still checking when it is interrupted
+    _interrupt(xentsym("verify", str(ROOT / "derivations"), "--no-cache", "--jobs", jobs,
+                       "--samples", "300000"), tmp_path, depth, group=False)
+
+
+def _interrupt(cmd, tmp_path, depth: int, group: bool) -> None:
+    """Start ``cmd``, wait for its processes (``depth`` 2: jobs and their workers), send
+    Ctrl-C; it must exit 130 with one line and leave no process behind."""
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     seen: set[int] = set()
     deadline = time.monotonic() + 90
     try:

@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("--timeout", type=_positive_float, default=5.0,
                      help="seconds for each symbolic check (default 5)")
     ver.add_argument("--format", choices=("text", "json"), default="text")
+    ver.add_argument("-j", "--jobs", type=_positive_int, default=None,
+                     help="derivations checked at once in separate processes (default: one "
+                          "per CPU this process may use); the report keeps the input order")
     _add_cache(ver)
 
     from .render import command as render_command
@@ -119,6 +122,14 @@ def _parser() -> argparse.ArgumentParser:
     explain_command.add_arguments(sub.add_parser(
         "explain", help="the chain of named rules behind a verified step (FILE:LINE)"))
     return ap
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (a container's or a CI runner's limit)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
 
 
 def _options(args):
@@ -207,7 +218,7 @@ def _verify(args, out) -> int:
         messages = [exc.one_line() for exc in broken]
         for line in messages:
             print(line, file=sys.stderr, flush=True)
-        results = verify(derivations, _options(args))
+        results = verify(derivations, _options(args), args.jobs or _cpus())
     done = [r.to_json() for r in results]
     if cache is not None and all(s.settled for r in results for s in r.steps):
         cache.put(done, report.errors_of(broken), messages, files,

@@ -1,4 +1,4 @@
-"""check-doc over many documents, in this process or in N job processes, in input order.
+"""Many items worked on in N job processes, yielded in input order (check-doc, verify).
 
 Each job process leads its own process group, so the parent can end a job together with
 the symbolic worker the job has forked (``os.killpg``) when the run is interrupted or its
@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .docreport import DocReport
 from .errors import XentsymError
@@ -44,8 +44,8 @@ def check_one(path, options, progress=None) -> Checked:
         return Checked(str(path), error=f"{path}: {why}", where=(None, None, why))
 
 
-def _serve(conn, options) -> None:
-    """A job: check the documents sent until told to stop (None) or the parent goes."""
+def _serve(conn, work) -> None:
+    """A job: do ``work`` on the items sent until told to stop (None) or the parent goes."""
     os.setpgrp()  # the parent ends this group: the job and the worker it forks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -56,9 +56,9 @@ def _serve(conn, options) -> None:
             return
         if task is None:
             return
-        index, path = task
+        index, item = task
         try:
-            conn.send((index, check_one(path, options)))
+            conn.send((index, work(item)))
         except (BrokenPipeError, OSError):
             return
 
@@ -74,49 +74,46 @@ def _end(proc) -> None:
     proc.join(timeout=5)
 
 
-def run(paths: list[Path], options, jobs: int = 1, progress=None) -> Iterator[Checked]:
-    """Check ``paths`` and yield their outcomes in input order (``progress`` only with
-    one document in this process: the chains of that document as they are done)."""
-    if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            yield check_one(p, options, progress if len(paths) == 1 else None)
-        return
-    from . import checkdoc  # noqa: F401  (imported once here, shared by every forked job)
+def in_order(items: list, work: Callable, jobs: int, lost: Callable,
+             weight: Callable | None = None) -> Iterator:
+    """``work(item)`` for every item, done in ``jobs`` forked processes, yielded in input
+    order. The heaviest items (by ``weight``) are handed out first, so no long one starts
+    last while the other jobs idle; an item whose job died yields ``lost(item)``; when
+    every job has died the rest are done here."""
     ctx = mp.get_context("fork")
-    # Largest first (by bytes), so no long document starts last while the other jobs idle.
-    todo = deque(sorted(enumerate(paths), key=lambda ip: -_size(ip[1])))
-    busy: dict = {}  # connection -> (process, index of the document it is checking)
-    done: dict[int, Checked] = {}
+    order = sorted(enumerate(items), key=lambda ii: -weight(ii[1])) if weight else \
+        list(enumerate(items))
+    todo = deque(order)
+    busy: dict = {}  # connection -> (process, index of the item it is working on)
+    done: dict[int, object] = {}
     procs = []
     try:
-        for _ in range(min(jobs, len(paths))):
+        for _ in range(min(jobs, len(items))):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(child, options))
+            proc = ctx.Process(target=_serve, args=(child, work))
             proc.start()
             child.close()
             procs.append((proc, parent))
-            index, path = todo.popleft()
-            parent.send((index, str(path)))
+            index, item = todo.popleft()
+            parent.send((index, item))
             busy[parent] = (proc, index)
         following = 0
-        while following < len(paths):
+        while following < len(items):
             for conn in wait(list(busy)):
                 proc, index = busy.pop(conn)
                 try:
-                    got, checked = conn.recv()
+                    got, value = conn.recv()
                 except (EOFError, OSError):  # the job died (killed from outside?)
-                    why = "internal error: the job checking this file stopped"
-                    done[index] = Checked(str(paths[index]), error=f"{paths[index]}: {why}",
-                                          where=(None, None, why))
+                    done[index] = lost(items[index])
                     continue
-                done[got] = checked
+                done[got] = value
                 if todo:
-                    index, path = todo.popleft()
-                    conn.send((index, str(path)))
+                    index, item = todo.popleft()
+                    conn.send((index, item))
                     busy[conn] = (proc, index)
             if not busy and todo:  # every job died: finish here
-                index, path = todo.popleft()
-                done[index] = check_one(path, options)
+                index, item = todo.popleft()
+                done[index] = work(item)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -132,6 +129,22 @@ def run(paths: list[Path], options, jobs: int = 1, progress=None) -> Iterator[Ch
             conn.close()
 
 
+def run(paths: list[Path], options, jobs: int = 1, progress=None) -> Iterator[Checked]:
+    """Check ``paths`` and yield their outcomes in input order (``progress`` only with
+    one document in this process: the chains of that document as they are done)."""
+    if jobs <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield check_one(p, options, progress if len(paths) == 1 else None)
+        return
+    from . import checkdoc  # noqa: F401  (imported once here, shared by every forked job)
+
+    def lost(path) -> Checked:
+        why = "internal error: the job checking this file stopped"
+        return Checked(str(path), error=f"{path}: {why}", where=(None, None, why))
+    yield from in_order([str(p) for p in paths], lambda p: check_one(p, options), jobs,
+                        lost, weight=_size)
+
+
 def _size(path) -> int:
     try:
         return os.stat(path).st_size
@@ -144,4 +157,4 @@ def _stopped(proc, seconds: float = 2.0) -> bool:
     return not proc.is_alive()
 
 
-__all__ = ["Checked", "check_one", "run"]
+__all__ = ["Checked", "check_one", "run", "in_order"]

@@ -204,15 +204,44 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
                       settled=kind == "ok")
 
 
-def verify(derivations, options: Options = Options()) -> list[DerivationResult]:
-    """Check every step of every derivation."""
+def verify(derivations, options: Options = Options(), jobs: int = 1
+           ) -> list[DerivationResult]:
+    """Check every step of every derivation; with ``jobs`` > 1, the derivations are shared
+    among that many forked processes (each with its own symbolic worker)."""
+    derivations = list(derivations)
+    if jobs <= 1 or len(derivations) <= 1:
+        from .check.worker import Worker
+        with Worker() as worker:
+            return [_check_all(d, options, worker) for d in derivations]
+    from . import jobs as J
+    from .check import calculus, numeric, symbolic  # noqa: F401  (loaded before the fork)
     from .check.worker import Worker
-    results = []
-    with Worker() as worker:
-        for d in derivations:
-            results.append(DerivationResult(
-                d, tuple(check_step(s, d.scope, options, worker) for s in d.steps)))
-    return results
+    job_worker: list = []  # the job's own symbolic worker, forked on its first derivation
+
+    def work(index: int) -> tuple:
+        if not job_worker:
+            job_worker.append(Worker())
+        done = _check_all(derivations[index], options, job_worker[0])
+        return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled)
+                     for s in done.steps)
+
+    def lost(index: int) -> tuple:
+        from .check.result import NumericResult
+        why = "the job checking this derivation stopped"
+        return tuple((SymbolicResult("unknown", message=why), NumericResult("failed", 0, None, why),
+                      0.0, False, False)
+                     for _ in derivations[index].steps)
+    outcomes = J.in_order(list(range(len(derivations))), work, jobs, lost,
+                          weight=lambda i: len(derivations[i].steps))
+    return [DerivationResult(d, tuple(
+        StepResult(step, sym, num, seconds, d.scope, cached=cached, settled=settled)
+        for step, (sym, num, seconds, cached, settled) in zip(d.steps, steps)))
+        for d, steps in zip(derivations, outcomes)]
+
+
+def _check_all(d: Derivation, options: Options, worker: Worker) -> DerivationResult:
+    return DerivationResult(d, tuple(check_step(s, d.scope, options, worker)
+                                     for s in d.steps))
 
 
 def summary(results) -> dict:
