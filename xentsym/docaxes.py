@@ -96,7 +96,7 @@ def unify_ranges(exprs: list) -> tuple[list, list]:
 
 
 def collapse_deltas(exprs: list) -> list:
-    """Sums of Kronecker deltas done: ``\sum_{j=1}^{K} \delta_{ij} z_j`` is ``z_i`` when
+    r"""Sums of Kronecker deltas done: ``\sum_{j=1}^{K} \delta_{ij} z_j`` is ``z_i`` when
     ``i`` indexes an axis the step sums from 1 to ``K`` (it is one of those entries)."""
     if not any(e.has(sp.KroneckerDelta) for e in exprs):
         return exprs

@@ -62,7 +62,7 @@ def is_transpose(nodes: list) -> bool:
 
 
 def outer_product(nodes: list) -> int | None:
-    """The offset of a transposed vector that follows a plain one in one product
+    r"""The offset of a transposed vector that follows a plain one in one product
     (``\mathbf{x}\mathbf{x}^\top``, ``\mathbf{x} \cdot \mathbf{x}^\top``): an outer product, a
     matrix, which is not read (its reading as a dot product would be wrong)."""
     plain, k, n = False, 0, len(nodes)

@@ -246,7 +246,7 @@ _BAR_MACROS = (r"\|", r"\Vert")
 
 
 def _pair_norms(nodes: list) -> list:
-    """``\|a - b\|^2 = \|a\|^2 + ...``: bars that come in pairs at one level are norms, so
+    r"""``\|a - b\|^2 = \|a\|^2 + ...``: bars that come in pairs at one level are norms, so
     the signs inside one do not split the terms around it. A lone bar stays a separator
     (``D(p \| q)``)."""
     for node in nodes:

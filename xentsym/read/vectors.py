@@ -95,7 +95,7 @@ def norm(v) -> sp.Expr:
 
 
 def contract(expr) -> sp.Expr:
-    """``expr`` with every product of two vector factors summed over their shared axis (and
+    r"""``expr`` with every product of two vector factors summed over their shared axis (and
     the entries of ``\mathbf{1}`` set to 1 once they are)."""
     out = _contract(expr)
     if isinstance(out, sp.Basic) and out.has(ONES):
