@@ -191,3 +191,17 @@ def test_sources_left_out_of_the_key_are_off_the_check_path():
                 & C.OFF_THE_CHECK_PATH}
     assert "xentsym.check.numeric" in seen and "xentsym.rules" in seen
     assert not left_out
+
+
+def test_one_dummy_in_two_sides_is_not_two_dummies():
+    # Numbered once over the whole key: f(t) = g(t) and f(t) = g(u) are different steps.
+    t, u = sp.Dummy("t", positive=True), sp.Dummy("t", positive=True)
+    scope = Scope([Declaration(beta, PROBABILITY)])
+
+    def step(after):
+        d = Derivation("dummies", "a free dummy", sp.log(beta * t))
+        d.claim(after, "the log of a product")
+        return d.steps[0]
+    same, other = step(sp.log(beta) + sp.log(t)), step(sp.log(beta) + sp.log(u))
+    assert _key(same, scope) != _key(other, scope)
+    assert _key(same, scope) == _key(step(sp.log(beta) + sp.log(t)), scope)

@@ -56,12 +56,20 @@ _DUMMY = re.compile(r"dummy_index=\d+")
 def stable(obj) -> str:
     """``srepr`` with Dummy symbols numbered by first appearance (their global counter
     differs from run to run, their identity within the key does not)."""
+    return _renumber(_srepr(obj))
+
+
+def _srepr(obj) -> str:
     import sympy as sp  # here, not at the top: the cache folder is found without SymPy
+    return sp.srepr(obj)
+
+
+def _renumber(text: str) -> str:
     numbers: dict[str, int] = {}
 
-    def renumber(m):
+    def number(m):
         return f"dummy_index={numbers.setdefault(m.group(0), len(numbers))}"
-    return _DUMMY.sub(renumber, sp.srepr(obj))
+    return _DUMMY.sub(number, text)
 
 
 _SEEN: dict[int, tuple] = {}  # id -> (object, text): the object kept, so its id stays its own
@@ -81,19 +89,21 @@ def _once(obj, text_of) -> str:
 
 
 def _declaration(d) -> str:
-    return f"{stable(d.obj)}|{d.domain!r}|{stable(tuple(d.over))}"
+    return f"{_srepr(d.obj)}|{d.domain!r}|{_srepr(tuple(d.over))}"
 
 
 def step_key(step, scope, options) -> str:
-    """The hex key of one step's verdict under ``scope`` and ``options``."""
+    """The hex key of one step's verdict under ``scope`` and ``options``. Dummy symbols are
+    numbered once over the whole key: one Dummy in two places stays one, two stay two."""
     from .conditions import current_scope
     scope = scope if scope is not None else current_scope()
-    declarations = sorted(_once(d, _declaration) for d in scope)
+    declarations = sorted((_once(d, _declaration) for d in scope),
+                          key=lambda text: _DUMMY.sub("dummy_index", text))
     parts = [code_digest(), f"samples={options.samples}|seed={options.seed}",
-             step.relation.key, str(step.sense), _once(step.before, stable),
-             _once(step.after, stable), stable(tuple(step.given)), stable(tuple(step.wrt)),
-             stable(step.certificate), *declarations]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+             step.relation.key, str(step.sense), _once(step.before, _srepr),
+             _once(step.after, _srepr), _srepr(tuple(step.given)), _srepr(tuple(step.wrt)),
+             _srepr(step.certificate), *declarations]
+    return hashlib.sha256(_renumber("\n".join(parts)).encode()).hexdigest()
 
 
 def _encode(sym, num) -> dict:

@@ -213,7 +213,7 @@ def verify(derivations, options: Options = Options(), jobs: int = 1
         from .check.worker import Worker
         with Worker() as worker:
             return [_check_all(d, options, worker) for d in derivations]
-    from . import jobs as J
+    from .pool import in_order
     from .check import calculus, numeric, symbolic  # noqa: F401  (loaded before the fork)
     from .check.worker import Worker
     job_worker: list = []  # the job's own symbolic worker, forked on its first derivation
@@ -231,7 +231,7 @@ def verify(derivations, options: Options = Options(), jobs: int = 1
         return tuple((SymbolicResult("unknown", message=why), NumericResult("failed", 0, None, why),
                       0.0, False, False)
                      for _ in derivations[index].steps)
-    outcomes = J.in_order(list(range(len(derivations))), work, jobs, lost,
+    outcomes = in_order(list(range(len(derivations))), work, jobs, lost,
                           weight=lambda i: len(derivations[i].steps))
     return [DerivationResult(d, tuple(
         StepResult(step, sym, num, seconds, d.scope, cached=cached, settled=settled)
