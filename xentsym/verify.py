@@ -144,10 +144,11 @@ def _sides(step: Step, scope=None) -> tuple[sp.Expr, sp.Expr]:
     return lhs, rhs
 
 
-def symbolic_task(step: Step, scope) -> SymbolicResult:
-    """The symbolic check of one step (runs inside the worker process)."""
+def symbolic_task(step: Step, scope, sides: tuple | None = None) -> SymbolicResult:
+    """The symbolic check of one step (runs inside the worker process); ``sides``, when the
+    caller has them, are ``_sides(step, scope)``."""
     from .check import symbolic
-    lhs, rhs = _sides(step, scope)
+    lhs, rhs = sides or _sides(step, scope)
     if step.relation == EQUAL:
         return symbolic.prove_equal(lhs, rhs, scope, step.given)
     if step.relation.is_optimiser:
@@ -158,15 +159,16 @@ def symbolic_task(step: Step, scope) -> SymbolicResult:
     return SymbolicResult("unknown", message=f"no symbolic method for {step.relation.key}")
 
 
-def numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
+def numeric_task(step: Step, scope, options: Options, sides: tuple | None = None
+                 ) -> numeric.NumericResult:
     """The numeric check of one step (H & co. unfold over the sizes ``scope`` gives them)."""
     with cond.using_scope(scope or cond.current_scope()):
-        return _numeric_task(step, scope, options)
+        return _numeric_task(step, scope, options, sides)
 
 
-def _numeric_task(step: Step, scope, options: Options) -> numeric.NumericResult:
+def _numeric_task(step: Step, scope, options: Options, sides) -> numeric.NumericResult:
     from .check import numeric
-    lhs, rhs = _sides(step, scope)
+    lhs, rhs = sides or _sides(step, scope)
     wrt = tuple(R.substitute(w, step.given) if not isinstance(w, sp.IndexedBase) else w
                 for w in step.wrt)
     if step.relation.is_optimiser:
@@ -189,8 +191,14 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
         if hit is not None:
             return StepResult(step, *hit, time.perf_counter() - started, scope, cached=True)
     from .check import calculus, numeric, symbolic  # noqa: F401  (loaded before the fork)
-    worker.submit(symbolic_task, step, scope)
-    num = numeric_task(step, scope, options)
+    # The sides once, here: the worker was forked before they were worked out, and a
+    # derivative can cost more than sending the result.
+    try:
+        sides = _sides(step, scope)
+    except Exception:  # each check meets the failure again and reports it its own way
+        sides = None
+    worker.submit(symbolic_task, step, scope, sides)
+    num = numeric_task(step, scope, options, sides)
     kind, value = worker.result(options.timeout)
     if kind == "ok":
         sym = value
