@@ -122,7 +122,11 @@ def kronecker_sum(expr: sp.Expr) -> sp.Expr:
             if other.has(var):
                 continue
             facts = cond.current_scope().range_facts(other.free_symbols)
-            inside = sp.ask(sp.Q.ge(other, lo) & sp.Q.le(other, hi), sp.And(*facts))
+            wanted = (sp.Q.ge(other, lo), sp.Q.le(other, hi))
+            # The declaration states the range word for word (j in 1..d, summed over 1..d)
+            # more often than not; ask (its first call loads SymPy's handlers) otherwise.
+            stated = {f for fact in facts for f in sp.And.make_args(fact)}
+            inside = all(w in stated for w in wanted) or sp.ask(sp.And(*wanted), sp.And(*facts))
             cond._record(cond.SideCondition(sp.And(sp.Ge(other, lo), sp.Le(other, hi)),
                                             "holds", bool(inside)))
             if not inside:
