@@ -45,7 +45,8 @@ def _signature(path: str) -> tuple | None:
 
 def _audit(event: str, args: tuple) -> None:
     if event == "open" and _RECORDING and isinstance(args[0], (str, bytes, os.PathLike)):
-        path = _source_of(os.fsdecode(args[0]))
+        # absolute now: a script may change the working folder after it opened the file
+        path = os.path.abspath(_source_of(os.fsdecode(args[0])))
         for files in _RECORDING:
             if path not in files:
                 files[path] = _signature(path)
