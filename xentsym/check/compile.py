@@ -202,7 +202,17 @@ def _factorial(n):
 # printer writes KroneckerDelta as a Python conditional, which fails on arrays: it is
 # renamed to a function of our own before printing.
 _DELTA = sp.Function("_delta")
-_EXTRA = {"binomial": _comb, "factorial": _factorial,
+_COMPLEMENT = sp.Function("_complement")
+
+
+def _complement_of(u):
+    """1 - 1/(1 + u) without cancellation: u/(1 + u) for |u| < 1, where 1/(1 + u) is
+    near 1 (1 - sigmoid(z) at large z), the plain form elsewhere (u = inf gives 1)."""
+    with np.errstate(all="ignore"):
+        return np.where(np.abs(u) < 1, u / (1 + u), 1 - 1 / (1 + u))
+
+
+_EXTRA = {"binomial": _comb, "factorial": _factorial, "_complement": _complement_of,
           "_delta": lambda a, b: np.equal(np.rint(a), np.rint(b)).astype(float)}
 
 
@@ -264,6 +274,7 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
     if len(children) == 1 and body == args[0]:
         return children[0]
     body = body.replace(sp.KroneckerDelta, lambda a, b, *_: _DELTA(a, b))
+    body = body.replace(lambda e: _complement(e) is not None, _complement)
     try:
         # An explicit namespace: lambdify's "numpy" builds one from dir(numpy), which makes
         # NumPy load every lazy submodule (a third of a second at start-up).
@@ -271,6 +282,28 @@ def _compile(expr: sp.Expr, bound: tuple) -> _Node:
     except Exception as exc:  # lambdify has no narrower error type
         raise NumericError(f"cannot compile {sp.sstr(expr)}: {exc}") from None
     return _Elementwise(fn, children)
+
+
+def _complement(e):
+    """``1 - 1/(1 + u)`` as a call of ``_complement_of`` (else None): float64 loses every
+    digit of a small u in the plain form (1 - sigmoid(z) at large z divides by 0 or by a
+    value off in the sixth digit), and each such sample needs a high-precision re-check.
+
+    >>> u, y = sp.symbols("u y")
+    >>> _complement(2 - 1 / (1 + u))
+    >>> _complement(1 - y - 1 / (1 + u))
+    -y + _complement(u)
+    """
+    if not isinstance(e, sp.Add) or sp.S.One not in e.args:
+        return None
+    for t in e.args:
+        if (t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and t.args[1].is_Pow
+                and t.args[1].exp == -1 and t.args[1].base.is_Add
+                and sp.S.One in t.args[1].base.args):
+            den = t.args[1].base
+            rest = [a for a in e.args if a is not t and a != sp.S.One]
+            return sp.Add(*rest, _COMPLEMENT(den - 1))
+    return None
 
 
 def _reduction(e, bound) -> _Node:
