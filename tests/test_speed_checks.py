@@ -53,3 +53,43 @@ def test_the_sigmoid_cross_entropy_gradient_is_finite_where_the_plain_form_divid
     side = u / ((1 - 1 / (1 + u)) * (1 + u) ** 2)
     z_values = np.array([0.3, 23.1, 40.0, 200.0])
     np.testing.assert_allclose(_floats(side, z_values), expit(z_values), rtol=1e-12)
+
+
+i, m, N = sp.symbols("i m N", integer=True, positive=True)
+X, W = sp.IndexedBase("X"), sp.IndexedBase("W")
+
+
+# --- memos keyed by everything the answer depends on ----------------------------------------
+
+def test_a_prepared_side_depends_on_the_scope_it_unfolds_in():
+    from xentsym import conditions as cond
+    from xentsym.check.numeric import _prepare
+    from xentsym.domains import DISTRIBUTION
+    from xentsym.functions import Entropy
+    from xentsym.notation import Declaration, Scope
+    p = sp.IndexedBase("p")
+    a, b = sp.symbols("a b", integer=True, positive=True)
+    seen = []
+    for size in (a, b, a):
+        with cond.using_scope(Scope([Declaration(p, DISTRIBUTION, over=(size,))])):
+            seen.append(_prepare(Entropy(p)))
+    assert seen[0] != seen[1] and seen[0] == seen[2]
+    assert seen[1].has(b) and not seen[1].has(a)
+
+
+def test_the_term_count_depends_on_the_sizes():
+    from xentsym.check.numeric import _terms
+    nest = sp.Sum(X[i, m], (m, 1, d), (i, 1, N))
+    assert _terms(nest, {N: 3, d: 4}) == 12
+    assert _terms(nest, {N: 5, d: 4}) == 20
+    assert _terms(nest + 1, {N: 3, d: 4}) == 12
+    assert _terms(X[1, 1], {N: 3}) == 1
+
+
+def test_renaming_apart_depends_on_the_names_to_avoid():
+    from xentsym.bound import rename_apart
+    s = sp.Sum(W[k], (k, 1, d))
+    assert rename_apart(s) == s
+    assert rename_apart(s, avoid={k}) != s
+    assert rename_apart(s, avoid={"k"}) == rename_apart(s, avoid={k})
+    assert rename_apart(s) == s

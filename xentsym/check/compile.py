@@ -265,6 +265,7 @@ def _unsupported(e):
     raise NumericError(f"cannot evaluate {type(e).__name__} numerically")
 
 
+@lru_cache(maxsize=4096)  # nodes keep no state: a sum shared by many sides compiles once
 def _compile(expr: sp.Expr, bound: tuple) -> _Node:
     make = {"reduce": lambda e: _reduction(e, bound),
             "indexed": lambda e: _Indexed(e.base, [_compile(ix, bound) for ix in e.indices]),

@@ -26,6 +26,7 @@ samples at a time, on fewer samples, or refused, never allowed to exhaust memory
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import mpmath
 import numpy as np
@@ -33,6 +34,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..bound import rename_apart
+from ..conditions import current_scope
 from ..domains import NATURAL, REAL
 from ..errors import XentsymError
 from ..functions import unfold_all
@@ -145,22 +147,42 @@ def _big_constants(expr: sp.Expr) -> sp.Expr:
 
 def _prepare(expr: sp.Expr) -> sp.Expr:
     """Definitions unfolded, indices renamed apart, huge constants defused."""
-    return _defuse(rename_apart(unfold_all(sp.sympify(expr))))
+    expr = sp.sympify(expr)
+    # H(p) unfolds over the sizes the current scope declares: the scope is part of the key.
+    try:
+        return _prepared(expr, tuple(current_scope()))
+    except TypeError:  # an expression that cannot be hashed
+        return _defuse(rename_apart(unfold_all(expr)))
+
+
+@lru_cache(maxsize=512)  # a chain's step i+1 starts where step i ended: asked twice
+def _prepared(expr: sp.Expr, declarations: tuple) -> sp.Expr:
+    return _defuse(rename_apart(unfold_all(expr)))
 
 
 # --- bounded float evaluation ---------------------------------------------------------------
 
 def _terms(expr: sp.Expr, sizes: dict) -> int:
     """Terms of the largest nest of sums/products in ``expr`` for one sample (1 if none)."""
+    if not expr.has(sp.Sum, sp.Product):
+        return 1
+    return _terms_at(expr, frozenset(sizes.items()))
+
+
+@lru_cache(maxsize=1024)  # every batch asks several times
+def _terms_at(expr: sp.Expr, sizes: frozenset) -> int:
+    return _count(expr, {s: sp.Integer(v) for s, v in sizes})
+
+
+def _count(expr: sp.Expr, values: dict) -> int:
     if isinstance(expr, (sp.Sum, sp.Product)):
         width = 1
-        values = {s: sp.Integer(v) for s, v in sizes.items()}
         for _, lo, hi in expr.limits:
             lo, hi = lo.xreplace(values), hi.xreplace(values)
             if lo.is_Integer and hi.is_Integer:
                 width *= max(0, int(hi) - int(lo) + 1)
-        return max(1, width * _terms(expr.function, sizes))
-    return max((_terms(a, sizes) for a in expr.args), default=1)
+        return max(1, width * _count(expr.function, values))
+    return max((_count(a, values) for a in expr.args), default=1)
 
 
 def _rows(env: Env, start: int, stop: int) -> Env:

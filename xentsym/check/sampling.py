@@ -41,9 +41,16 @@ def _ready(expr: sp.Expr) -> sp.Expr:
     return rename_apart(unfold_all(expr))
 
 
+@lru_cache(maxsize=1024)
+def _parts(expr: sp.Expr) -> tuple:
+    """The free symbols and the family entries of ``expr`` (cached: SymPy recomputes the
+    free symbols of a Sum on every call, and every batch asks)."""
+    return frozenset(expr.free_symbols), frozenset(expr.atoms(sp.Indexed))
+
+
 def _subscripts(exprs) -> set:
     """Symbols that appear bare as a subscript of a family (x[i])."""
-    return {ix for e in exprs for entry in e.atoms(sp.Indexed) for ix in entry.indices
+    return {ix for e in exprs for entry in _parts(e)[1] for ix in entry.indices
             if isinstance(ix, sp.Symbol)}
 
 
@@ -59,12 +66,12 @@ def variables(exprs, scope: Scope) -> Variables:
     """Collect what has to be sampled to evaluate all of ``exprs``."""
     families, scalars, sizes, indices = set(), set(), set(), set()
     exprs = [_ready(e) for e in exprs]
-    present = set().union(*[e.free_symbols for e in exprs])
+    present = set().union(*[_parts(e)[0] for e in exprs])
     subscripts = _subscripts(exprs) & present
     for expr in exprs:
-        families |= {ix.base for ix in expr.atoms(sp.Indexed)}
+        families |= {ix.base for ix in _parts(expr)[1]}
         labels = {f.label for f in families}
-        for s in expr.free_symbols:
+        for s in _parts(expr)[0]:
             if not isinstance(s, sp.Symbol) or s in labels:
                 continue
             decl = scope.lookup(s)
@@ -82,7 +89,7 @@ def variables(exprs, scope: Scope) -> Variables:
             raise DomainError(f"indexed symbol {fam} has no declared domain")
         # A size that was specialised away (n = 2) is read off the indices instead; an
         # axis subscripted by a free index (p[i]) has its size sampled like any other.
-        free_axes = {axis for e in exprs for entry in e.atoms(sp.Indexed)
+        free_axes = {axis for e in exprs for entry in _parts(e)[1]
                      if entry.base == fam for axis, ix in enumerate(entry.indices)
                      if ix in indices}
         sizes |= {s for axis, s in enumerate(decl.over) if isinstance(s, sp.Symbol)
@@ -169,7 +176,7 @@ def _index_bounds(vs: Variables, env: Env, exprs) -> dict:
     """For each index symbol, the length of the shortest family axis it subscripts."""
     bounds: dict = {}
     for e in exprs:
-        for entry in e.atoms(sp.Indexed):
+        for entry in _parts(e)[1]:
             data = env.families.get(entry.base)
             for axis, ix in enumerate(entry.indices):
                 if ix in vs.indices and data is not None:
