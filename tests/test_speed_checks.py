@@ -55,8 +55,39 @@ def test_the_sigmoid_cross_entropy_gradient_is_finite_where_the_plain_form_divid
     np.testing.assert_allclose(_floats(side, z_values), expit(z_values), rtol=1e-12)
 
 
+# --- the slice that replaces a gather -------------------------------------------------------
+
 i, m, N = sp.symbols("i m N", integer=True, positive=True)
 X, W = sp.IndexedBase("X"), sp.IndexedBase("W")
+
+
+def _env(rng, n_rows=4, n_cols=5, count=3):
+    return Env(count, families={X: rng.normal(size=(count, n_rows, n_cols)),
+                                W: rng.normal(size=(count, n_cols))},
+               sizes={N: n_rows, d: n_cols})
+
+
+@pytest.mark.parametrize("expr, truth", [
+    (sp.Sum(X[i, m] * W[m], (m, 1, d), (i, 1, N)),
+     lambda x, w: np.einsum("snm,sm->s", x, w)),
+    (sp.Sum(X[i, m], (m, 2, d - 1), (i, 1, N)),  # part of the axis
+     lambda x, w: x[:, :, 1:-1].sum(axis=(1, 2))),
+    (sp.Sum(X[i, m] ** 2, (i, 1, N), (m, 1, N)),  # the indices in the other order
+     lambda x, w: (x[:, :, :4] ** 2).sum(axis=(1, 2))),
+    (sp.Sum(X[i, m], (m, 1, i), (i, 1, N)),  # a ragged range
+     lambda x, w: np.array([sum(x[s, a, b] for a in range(4) for b in range(a + 1))
+                            for s in range(3)])),
+])
+def test_family_entries_in_sums_take_the_right_values(expr, truth):
+    env = _env(np.random.default_rng(7))
+    x, w = env.families[X], env.families[W]
+    np.testing.assert_allclose(evaluate(expr, env), truth(x, w), rtol=1e-12)
+
+
+def test_an_index_past_the_axis_is_still_an_error():
+    from xentsym.check.compile import NumericError
+    with pytest.raises(NumericError, match="out of range"):
+        evaluate(sp.Sum(W[m], (m, 1, d + 1)), _env(np.random.default_rng(0)))
 
 
 # --- memos keyed by everything the answer depends on ----------------------------------------

@@ -101,6 +101,9 @@ class _Indexed(_Node):
         if data.ndim != 1 + len(self.indices):
             raise NumericError(f"{self.base} has {data.ndim - 1} index axes, "
                                f"used with {len(self.indices)}")
+        sliced = self._sliced(data, env, ranges)
+        if sliced is not None:
+            return sliced
         gather = [np.arange(env.size).reshape((env.size,) + _ones(len(ranges))[1:])]
         live = None
         for axis, node in enumerate(self.indices, start=1):
@@ -115,6 +118,25 @@ class _Indexed(_Node):
                 idx = np.clip(idx, 0, data.shape[axis] - 1)
             gather.append(idx)
         return data[tuple(gather)]
+
+
+    def _sliced(self, data, env, ranges):
+        """The entries a gather would take, as a slice, when every index is a summation
+        index of its own, in axis order, over a range inside the axis (x[i, m] in a sum over
+        i and m is x itself); else None. Building the index arrays is the costly part."""
+        positions = [getattr(node, "position", None) if isinstance(node, _IndexVar) else None
+                     for node in self.indices]
+        if (None in positions or any(a >= b for a, b in zip(positions, positions[1:]))
+                or data.shape[0] != env.size):
+            return None
+        cut, shape = [slice(None)], [env.size] + [1] * len(ranges)
+        for axis, p in enumerate(positions, start=1):
+            lo, hi = ranges[p][:2]
+            if lo < 1 or hi > data.shape[axis] or hi < lo:
+                return None
+            cut.append(slice(lo - 1, hi))
+            shape[1 + p] = hi - lo + 1
+        return data[tuple(cut)].reshape(shape)
 
 
 def _whole(values: np.ndarray, expr) -> np.ndarray:
