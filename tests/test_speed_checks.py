@@ -124,3 +124,15 @@ def test_renaming_apart_depends_on_the_names_to_avoid():
     assert rename_apart(s, avoid={k}) != s
     assert rename_apart(s, avoid={"k"}) == rename_apart(s, avoid={k})
     assert rename_apart(s) == s
+
+
+def test_a_divisor_is_named_by_what_the_scope_proves_not_by_what_was_asked_before():
+    from xentsym.check.natural import divisors
+    from xentsym.domains import POSITIVE, REAL
+    from xentsym.notation import Declaration, Scope
+    t = sp.Symbol("t", real=True)
+    real, positive = Scope([Declaration(t, REAL)]), Scope([Declaration(t, POSITIVE)])
+    for scope, named in ((real, ("t != 0",)), (positive, ()), (real, ("t != 0",))):
+        assert divisors((1 / t,), scope) == named
+    assert divisors((1 / (sp.exp(t) + 2 + sp.exp(-t)),), real) == ()  # (u + 1)**2 / u
+    assert divisors((1 / (sp.exp(t) - 1),), real) == ("exp(t) - 1 != 0",)
