@@ -1,4 +1,6 @@
 """The shortcuts taken for speed keep the checks' answers: settled cases, stable floats, memos."""
+import math
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -136,3 +138,18 @@ def test_a_divisor_is_named_by_what_the_scope_proves_not_by_what_was_asked_befor
         assert divisors((1 / t,), scope) == named
     assert divisors((1 / (sp.exp(t) + 2 + sp.exp(-t)),), real) == ()  # (u + 1)**2 / u
     assert divisors((1 / (sp.exp(t) - 1),), real) == ("exp(t) - 1 != 0",)
+
+
+def test_compiled_code_handles_constants_cases_and_the_extra_functions():
+    t = sp.Symbol("t", real=True)
+    z = np.array([0.5, 2.0, 3.0])
+    cases = [
+        (sp.pi * t + sp.E, np.pi * z + np.e),
+        (sp.Piecewise((t, t > 1), (-t, True)), np.where(z > 1, z, -z)),
+        (sp.KroneckerDelta(t, 2) + sp.factorial(3), np.where(z == 2, 1.0, 0.0) + 6),
+    ]
+    for expr, truth in cases:
+        np.testing.assert_allclose(_floats(expr, z), truth, rtol=1e-15)
+    whole = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(_floats(sp.binomial(t + 2, 2), whole),
+                               [math.comb(int(v) + 2, 2) for v in whole])
