@@ -211,14 +211,20 @@ def _verify(args, out) -> int:
         if entry is not None:
             return _report_run(args, out, entry["derivations"], entry["errors"],
                                entry["messages"])
+    broken: list[XentsymError] = []
+
+    def loaded():  # checking starts while later scripts still load
+        from .discover import load_all
+        for made in load_all(args.paths, only=args.only):
+            if isinstance(made, XentsymError):
+                broken.append(made)
+                print(made.one_line(), file=sys.stderr, flush=True)
+            else:
+                yield made
     with runcache.recording() as files:
-        from .discover import discover_all
         from .verify import verify
-        derivations, broken = discover_all(args.paths, only=args.only)
-        messages = [exc.one_line() for exc in broken]
-        for line in messages:
-            print(line, file=sys.stderr, flush=True)
-        results = verify(derivations, _options(args), args.jobs or _cpus())
+        results = verify(loaded(), _options(args), args.jobs or _cpus())
+    messages = [exc.one_line() for exc in broken]
     done = [r.to_json() for r in results]
     if cache is not None and all(s.settled for r in results for s in r.steps):
         cache.put(done, report.errors_of(broken), messages, files,

@@ -5,6 +5,7 @@ import importlib.util
 import sys
 import traceback
 from pathlib import Path
+from typing import Iterator
 
 from .derivation import Derivation
 from .errors import DerivationError, XentsymError
@@ -70,31 +71,37 @@ def discover_all(paths=("derivations",), only: str | None = None
     nothing, or ``only`` naming no derivation found, is an error too."""
     found: list[Derivation] = []
     broken: list[XentsymError] = []
+    for made in load_all(paths, only):
+        (broken if isinstance(made, XentsymError) else found).append(made)
+    return found, broken
+
+
+def load_all(paths=("derivations",), only: str | None = None
+             ) -> Iterator[Derivation | XentsymError]:
+    """What ``discover_all`` finds, each derivation as soon as its script has run and each
+    error as it is met, so checking can start while later scripts still load."""
     seen: dict[str, Derivation] = {}
     scripts: list[Path] = []
     for raw in paths:
         try:
             scripts += script_paths([raw])
         except XentsymError as exc:
-            broken.append(exc)
+            yield exc
     for path in scripts:
         try:
             loaded = load_script(path)
         except XentsymError as exc:
-            broken.append(exc.located(str(path)))
+            yield exc.located(str(path))
             continue
         for d in loaded:
             if d.name in seen:
-                broken.append(DerivationError(
+                yield DerivationError(
                     f"derivation name {d.name!r} is used twice (also in "
-                    f"{seen[d.name].origin[0]})", file=str(path), line=d.origin[1]))
+                    f"{seen[d.name].origin[0]})", file=str(path), line=d.origin[1])
                 continue
             seen[d.name] = d
-            found.append(d)
-    if only is not None:
-        if only not in seen:
-            broken.append(DerivationError(f"no derivation named {only!r}; "
-                                          f"known: {', '.join(seen) or 'none'}"))
-            return [], broken
-        return [seen[only]], broken
-    return found, broken
+            if only is None or d.name == only:
+                yield d
+    if only is not None and only not in seen:
+        yield DerivationError(f"no derivation named {only!r}; "
+                              f"known: {', '.join(seen) or 'none'}")

@@ -11,7 +11,7 @@ import os
 import signal
 from collections import deque
 from multiprocessing.connection import wait
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 
 def _serve(conn, work) -> None:
@@ -44,46 +44,75 @@ def _end(proc) -> None:
     proc.join(timeout=5)
 
 
-def in_order(items: list, work: Callable, jobs: int, lost: Callable,
+def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
              weight: Callable | None = None) -> Iterator:
     """``work(item)`` for every item, done in ``jobs`` forked processes, yielded in input
-    order. The heaviest items (by ``weight``) are handed out first, so no long one starts
-    last while the other jobs idle; an item whose job died yields ``lost(item)``; when
-    every job has died the rest are done here."""
+    order. With ``weight`` the items are listed first and the heaviest handed out first,
+    so no long one starts last while the other jobs idle; without it they are taken as the
+    iterable makes them (the parent may still be running scripts while the jobs check what
+    those made). An item whose job died yields ``lost(item)``; an item that cannot be sent
+    to a job (it does not pickle), or any left when every job has died, is done here."""
     ctx = mp.get_context("fork")
-    order = sorted(enumerate(items), key=lambda ii: -weight(ii[1])) if weight else \
-        list(enumerate(items))
-    todo = deque(order)
-    busy: dict = {}  # connection -> (process, index of the item it is working on)
+    if weight is not None:
+        listed = list(items)
+        source: Iterator = iter(sorted(enumerate(listed), key=lambda ii: -weight(ii[1])))
+    else:
+        source = enumerate(items)
+    todo: deque = deque()  # (index, item) made, not yet handed out
+    kept: dict[int, object] = {}  # index -> item, until its result is in
+    idle: list = []  # connections of jobs waiting for work
+    busy: dict = {}  # connection -> index of the item its job is working on
     done: dict[int, object] = {}
     procs = []
+    following, exhausted = 0, False
+
+    def collect(timeout) -> None:
+        for conn in wait(list(busy), timeout):
+            index = busy.pop(conn)
+            try:
+                got, value = conn.recv()
+            except (EOFError, OSError):  # the job died (killed from outside?)
+                done[index] = lost(kept.pop(index))
+                continue
+            done[got] = value
+            kept.pop(got, None)
+            idle.append(conn)
+
     try:
-        for _ in range(min(jobs, len(items))):
+        for _ in range(jobs if weight is None else min(jobs, len(listed))):
             parent, child = ctx.Pipe()
             proc = ctx.Process(target=_serve, args=(child, work))
             proc.start()
             child.close()
             procs.append((proc, parent))
-            index, item = todo.popleft()
-            parent.send((index, item))
-            busy[parent] = (proc, index)
-        following = 0
-        while following < len(items):
-            for conn in wait(list(busy)):
-                proc, index = busy.pop(conn)
+            idle.append(parent)
+        while not exhausted or todo or busy:
+            if busy:  # keep the jobs fed while the parent makes more items
+                collect(0 if not exhausted or (todo and idle) else None)
+            if not exhausted and (not todo or not idle):
                 try:
-                    got, value = conn.recv()
-                except (EOFError, OSError):  # the job died (killed from outside?)
-                    done[index] = lost(items[index])
-                    continue
-                done[got] = value
-                if todo:
-                    index, item = todo.popleft()
-                    conn.send((index, item))
-                    busy[conn] = (proc, index)
-            if not busy and todo:  # every job died: finish here
+                    index, item = next(source)
+                except StopIteration:
+                    exhausted = True
+                else:
+                    todo.append((index, item))
+                    kept[index] = item
+            while idle and todo:
                 index, item = todo.popleft()
-                done[index] = work(item)
+                conn = idle.pop()
+                try:
+                    conn.send((index, item))
+                except (BrokenPipeError, EOFError, OSError):  # that job is gone
+                    todo.appendleft((index, item))
+                    continue
+                except Exception:  # cannot be pickled: done here
+                    idle.append(conn)
+                    done[index] = work(kept.pop(index))
+                    continue
+                busy[conn] = index
+            if todo and not idle and not busy:  # every job died: finish here
+                index, item = todo.popleft()
+                done[index] = work(kept.pop(index))
             while following in done:
                 yield done.pop(following)
                 following += 1

@@ -214,37 +214,44 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
 
 def verify(derivations, options: Options = Options(), jobs: int = 1
            ) -> list[DerivationResult]:
-    """Check every step of every derivation; with ``jobs`` > 1, the derivations are shared
-    among that many forked processes (each with its own symbolic worker)."""
-    derivations = list(derivations)
-    if jobs <= 1 or len(derivations) <= 1:
+    """Check every step of every derivation. With ``jobs`` > 1 the derivations are shared
+    among that many forked processes, each with its own symbolic worker: a list is handed
+    out heaviest first; any other iterable (scripts still loading) as it makes them."""
+    if jobs <= 1:
         from .check.worker import Worker
         with Worker() as worker:
             return [_check_all(d, options, worker) for d in derivations]
     from .pool import in_order
-    from .check import calculus, numeric, symbolic  # noqa: F401  (loaded before the fork)
-    from .check.worker import Worker
     job_worker: list = []  # the job's own symbolic worker, forked on its first derivation
 
-    def work(index: int) -> tuple:
+    def work(d: Derivation) -> tuple:
+        from .check.worker import Worker
         if not job_worker:
             job_worker.append(Worker())
-        done = _check_all(derivations[index], options, job_worker[0])
         return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled)
-                     for s in done.steps)
+                     for s in _check_all(d, options, job_worker[0]).steps)
 
-    def lost(index: int) -> tuple:
+    def lost(d: Derivation) -> tuple:
         from .check.result import NumericResult
         why = "the job checking this derivation stopped"
         return tuple((SymbolicResult("unknown", message=why), NumericResult("failed", 0, None, why),
-                      0.0, False, False)
-                     for _ in derivations[index].steps)
-    outcomes = in_order(list(range(len(derivations))), work, jobs, lost,
-                          weight=lambda i: len(derivations[i].steps))
+                      0.0, False, False) for _ in d.steps)
+    made: list = []  # the derivations in input order, as the iterable makes them
+
+    def taken():
+        for d in derivations:
+            made.append(d)
+            yield d
+    if isinstance(derivations, (list, tuple)):  # made already: the jobs take them by number
+        made = list(derivations)
+        outcomes = list(in_order(range(len(made)), lambda i: work(made[i]), jobs,
+                                 lambda i: lost(made[i]), weight=lambda i: len(made[i].steps)))
+    else:
+        outcomes = list(in_order(taken(), work, jobs, lost))
     return [DerivationResult(d, tuple(
         StepResult(step, sym, num, seconds, d.scope, cached=cached, settled=settled)
         for step, (sym, num, seconds, cached, settled) in zip(d.steps, steps)))
-        for d, steps in zip(derivations, outcomes)]
+        for d, steps in zip(made, outcomes)]
 
 
 def _check_all(d: Derivation, options: Options, worker: Worker) -> DerivationResult:
