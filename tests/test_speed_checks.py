@@ -153,3 +153,53 @@ def test_compiled_code_handles_constants_cases_and_the_extra_functions():
     whole = np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(_floats(sp.binomial(t + 2, 2), whole),
                                [math.comb(int(v) + 2, 2) for v in whole])
+
+
+# --- batches replayed from the same generator state ------------------------------------------
+
+def _batch(scope, sizes, seed, count=6, exprs=None):
+    from xentsym.check.sampling import sample_env, variables
+    exprs = exprs or [sp.Sum(X[i, m] * W[m], (m, 1, d), (i, 1, N)) + sp.Symbol("t", real=True)]
+    rng = np.random.default_rng(seed)
+    env = sample_env(variables(exprs, scope), scope, sizes, count, rng, exprs)
+    return env, rng.random()
+
+
+def _scope(domain):
+    from xentsym.domains import REAL, SIZE
+    from xentsym.notation import Declaration, Scope
+    return Scope([Declaration(X, REAL, over=(N, d)), Declaration(W, REAL, over=(d,)),
+                  Declaration(sp.Symbol("t", real=True), domain),
+                  Declaration(N, SIZE), Declaration(d, SIZE)])
+
+
+def test_a_replayed_batch_is_the_batch_drawn_and_leaves_the_generator_as_drawing_does(
+        monkeypatch):
+    from xentsym.check import sampling
+    from xentsym.domains import REAL
+    scope = _scope(REAL)
+    first, after_first = _batch(scope, {N: 3, d: 4}, seed=5)
+    again, after_again = _batch(scope, {N: 3, d: 4}, seed=5)  # from the kept batch
+    monkeypatch.setattr(sampling, "DRAWN_BYTES", 0)  # nothing kept: drawn afresh
+    sampling._DRAWN.clear()
+    fresh, after_fresh = _batch(scope, {N: 3, d: 4}, seed=5)
+    for env in (again, fresh):
+        assert env.scalars.keys() == first.scalars.keys()
+        for table, ref in ((env.scalars, first.scalars), (env.families, first.families)):
+            for k in ref:
+                np.testing.assert_array_equal(table[k], ref[k])
+    assert after_first == after_again == after_fresh
+
+
+def test_a_batch_is_kept_per_scope_and_sizes_and_handed_out_read_only():
+    from xentsym.domains import POSITIVE, REAL
+    t = sp.Symbol("t", real=True)
+    real, _ = _batch(_scope(REAL), {N: 3, d: 4}, seed=9, count=200)
+    positive, _ = _batch(_scope(POSITIVE), {N: 3, d: 4}, seed=9, count=200)
+    assert (real.scalars[t] < 0).any() and (positive.scalars[t] > 0).all()
+    bigger, _ = _batch(_scope(REAL), {N: 5, d: 4}, seed=9, count=200)
+    assert bigger.families[X].shape == (200, 5, 4) and real.families[X].shape == (200, 3, 4)
+    with pytest.raises(ValueError):
+        real.families[X][0, 0, 0] = 1.0
+    real.scalars.clear()  # the dictionaries are the caller's own
+    assert _batch(_scope(REAL), {N: 3, d: 4}, seed=9, count=200)[0].scalars

@@ -172,16 +172,14 @@ def _axis_lengths(fam, decl, sizes: dict, extents: dict) -> tuple:
     return tuple(lengths)
 
 
-def _index_bounds(vs: Variables, env: Env, exprs) -> dict:
-    """For each index symbol, the length of the shortest family axis it subscripts."""
+def _index_bounds(env: Env, subscripted) -> dict:
+    """For each index symbol, the length of the shortest family axis it subscripts
+    (``subscripted``: the triples (index, family, axis) of the expressions)."""
     bounds: dict = {}
-    for e in exprs:
-        for entry in _parts(e)[1]:
-            data = env.families.get(entry.base)
-            for axis, ix in enumerate(entry.indices):
-                if ix in vs.indices and data is not None:
-                    bounds[ix] = min(bounds.get(ix, data.shape[axis + 1]),
-                                     data.shape[axis + 1])
+    for ix, base, axis in subscripted:
+        data = env.families.get(base)
+        if data is not None:
+            bounds[ix] = min(bounds.get(ix, data.shape[axis + 1]), data.shape[axis + 1])
     return bounds
 
 
@@ -196,24 +194,77 @@ def _declared_top(scope: Scope, s: sp.Symbol, sizes: dict) -> int | None:
 
 def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
                rng: np.random.Generator, exprs=()) -> Env:
-    """Sample ``count`` values of every variable with the given concrete sizes."""
+    """Sample ``count`` values of every variable with the given concrete sizes.
+
+    The steps of a derivation mostly share their variables and seed, so they draw the same
+    batches: a batch is kept (bounded, read-only) under the generator's state and all that
+    decides the draw, and replayed with the generator left where drawing would leave it.
+    """
+    # Read off the expressions only when a size was specialised (p[i] for i up to 3).
+    extents = (index_extents(exprs, sizes) if any(
+        s not in sizes and not getattr(s, "is_Integer", False)
+        for fam in vs.families for s in scope.require(fam).over) else None)
+    subscripted = frozenset((ix, entry.base, axis) for e in exprs for entry in _parts(_ready(e))[1]
+                            for axis, ix in enumerate(entry.indices) if ix in vs.indices)
+    key = (_frozen(rng.bit_generator.state), vs, tuple(scope), frozenset(sizes.items()),
+           count, None if extents is None else frozenset(extents.items()), subscripted)
+    try:
+        drawn, after = _DRAWN[key]
+    except (TypeError, KeyError):  # a key that cannot be hashed, or not drawn yet
+        drawn = _draw(vs, scope, sizes, count, rng, extents or {}, subscripted)
+        _keep(key, drawn, rng.bit_generator.state)
+    else:
+        rng.bit_generator.state = after
+    return Env(drawn.size, dict(drawn.scalars), dict(drawn.families), dict(drawn.sizes))
+
+
+def _draw(vs, scope, sizes, count, rng, extents, subscripted) -> Env:
     env = Env(count, sizes=dict(sizes))
     for s in vs.scalars:
         env.scalars[s] = scope.require(s).domain.sample(rng, (count,))
-    extents: dict | None = None  # read off the expressions only when a size was specialised
     for fam in vs.families:
         decl = scope.require(fam)
-        if extents is None and any(s not in sizes and not getattr(s, "is_Integer", False)
-                                   for s in decl.over):
-            extents = index_extents(exprs, sizes)
-        shape = (count,) + _axis_lengths(fam, decl, sizes, extents or {})
+        shape = (count,) + _axis_lengths(fam, decl, sizes, extents)
         env.families[fam] = decl.domain.sample(rng, shape)
-    bounds = _index_bounds(vs, env, [_ready(e) for e in exprs]) if vs.indices else {}
+    bounds = _index_bounds(env, subscripted)
     for s in vs.indices:
         top = _declared_top(scope, s, sizes)
         top = bounds.get(s, INDEX.bound) if top is None else top
         env.scalars[s] = rng.integers(1, top + 1, size=count).astype(float)
     return env
+
+
+_DRAWN: dict = {}  # key -> (batch, generator state after drawing it), oldest first
+_HELD = {"bytes": 0}  # what the kept batches hold
+DRAWN_BYTES = 64 * 2 ** 20  # at most this much
+
+
+def _frozen(state):
+    """A generator's state (nested dicts of numbers) as a hashable key."""
+    if isinstance(state, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in state.items()))
+    return state
+
+
+def _nbytes(env: Env) -> int:
+    return sum(a.nbytes for a in (*env.scalars.values(), *env.families.values()))
+
+
+def _keep(key, env: Env, after: dict) -> None:
+    """Keep a drawn batch, read-only (a replay hands out the very same arrays)."""
+    try:
+        hash(key)
+    except TypeError:
+        return
+    for a in (*env.scalars.values(), *env.families.values()):
+        a.setflags(write=False)
+    size = _nbytes(env)
+    if size > DRAWN_BYTES:
+        return
+    while _DRAWN and _HELD["bytes"] + size > DRAWN_BYTES:
+        _HELD["bytes"] -= _nbytes(_DRAWN.pop(next(iter(_DRAWN)))[0])
+    _DRAWN[key] = (env, after)
+    _HELD["bytes"] += size
 
 
 def describe(env: Env, row: int) -> dict:
