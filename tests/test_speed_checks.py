@@ -1,4 +1,4 @@
-"""The shortcuts taken for speed keep the checks' answers: settled cases, stable floats, memos."""
+"""Shortcuts taken for speed keep the checks' answers: settled cases, stable floats, memos."""
 import math
 
 import numpy as np

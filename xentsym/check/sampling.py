@@ -204,7 +204,8 @@ def sample_env(vs: Variables, scope: Scope, sizes: dict, count: int,
     extents = (index_extents(exprs, sizes) if any(
         s not in sizes and not getattr(s, "is_Integer", False)
         for fam in vs.families for s in scope.require(fam).over) else None)
-    subscripted = frozenset((ix, entry.base, axis) for e in exprs for entry in _parts(_ready(e))[1]
+    subscripted = frozenset((ix, entry.base, axis) for e in exprs
+                            for entry in _parts(_ready(e))[1]
                             for axis, ix in enumerate(entry.indices) if ix in vs.indices)
     key = (_frozen(rng.bit_generator.state), vs, tuple(scope), frozenset(sizes.items()),
            count, None if extents is None else frozenset(extents.items()), subscripted)
