@@ -13,6 +13,8 @@ from collections import deque
 from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator
 
+from . import pickling  # noqa: F401  (families keep their assumptions in the pipe)
+
 
 def _serve(conn, work) -> None:
     """A job: do ``work`` on the items sent until told to stop (None) or the parent goes."""

@@ -157,7 +157,9 @@ def normal_form(expr: sp.Expr, scope: Scope, fixed: dict | None = None) -> sp.Ex
         # Every later move (swapping sums, writing out finite ones) assumes distinct indices.
         e = rename_apart(evaluate_derivatives(e, scope))
         if e.has(sp.KroneckerDelta):  # sum_m delta_{m,j} w_m = w_j, for j declared in range
-            e = collapse_delta_sums(e, scope.range_facts(e.free_symbols))
+            # Doing the sum rebuilds the family without its assumptions (q[k] no longer
+            # positive, and unequal to the declared q[k]): map it back to the declared one.
+            e = scope.canonical(collapse_delta_sums(e, scope.range_facts(e.free_symbols)))
         e = _linearise(R.expand_finite_sums(e))
         e = _linearise(_binary_powers(e, scope))
         # The last entry of a fixed-length distribution becomes 1 - the others only now:

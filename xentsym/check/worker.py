@@ -17,6 +17,8 @@ import sys
 import time
 from typing import Any, Callable
 
+from .. import pickling  # noqa: F401  (families keep their assumptions in the pipe)
+
 MEMORY_LIMIT = 4 * 1024 ** 3  # bytes of address space a worker may add to what it inherits
 
 
