@@ -62,3 +62,18 @@ def test_when_every_job_has_died_the_rest_is_done_here():
         return x
     out = list(in_order(iter(range(5)), work, 2, lost))
     assert out[:2] == [("lost", 0), ("lost", 1)] and out[2:] == [2, 3, 4]
+
+
+def test_the_watchdog_ends_a_job_past_its_posted_deadline():
+    from xentsym import pool
+
+    def work(x):
+        if x == 1:
+            pool.watch(time.monotonic() + 0.3)
+            time.sleep(60)  # stuck past the deadline it posted
+        pool.watch(0.0)
+        return x
+    started = time.monotonic()
+    out = list(in_order(iter(range(4)), work, 2, lost))
+    assert out == [0, ("lost", 1), 2, 3]
+    assert time.monotonic() - started < 20

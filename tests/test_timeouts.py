@@ -188,3 +188,73 @@ def test_under_xdist_the_worker_still_forks():
     result = verify([claim(sp.exp(a + b), sp.exp(a) * sp.exp(b))],
                     Options(samples=100, timeout=30))
     assert result[0].status == "verified"
+
+
+# --- jobs: the symbolic check runs in the job, under a timer and the parent's watchdog ------
+
+def _named(name):
+    before, after = PATHOLOGICAL[name]
+    d = Derivation(f"pathological-{name}", name, before, scope=SCOPE)
+    return d.claim(after, "a true claim that is expensive to prove")
+
+
+def test_jobs_end_every_pathological_step_within_the_budget():
+    # 3^(10^8) is computed in C, where no signal reaches: the watchdog ends that job, and the
+    # derivations left are checked by the other job or, when none is left, by the parent.
+    from xentsym.jobs_verify import LOST
+    derivations = [_named(name) for name in sorted(PATHOLOGICAL)]
+    started = time.monotonic()
+    results = verify(derivations, Options(samples=200, timeout=BUDGET), jobs=2)
+    elapsed = time.monotonic() - started
+    assert elapsed < len(derivations) * (BUDGET + 2.0) + SLACK, f"took {elapsed:.1f} s"
+    assert [r.derivation.name for r in results] == [d.name for d in derivations]
+    statuses = {}
+    for r in results:
+        (step,) = r.steps
+        statuses[r.derivation.name] = step.symbolic.status
+        # every claim is true: verified (t + 10^9! - (10^9! + t) cancels before anything is
+        # computed, here where the sides are not rebuilt from a pickle) or unproven
+        assert step.status in ("verified", "unproven"), (r.derivation.name, step.symbolic)
+        if step.status == "unproven":
+            assert step.symbolic.status in ("timeout", "unknown"), step.symbolic
+            assert step.settled == (step.symbolic.status == "unknown"
+                                    and step.symbolic.message != LOST)
+    assert statuses["pathological-binomial-to-the-2000"] == "timeout"  # the timer's doing
+
+
+def _sleeps(*args):
+    time.sleep(30)
+
+
+def test_in_process_runner_times_out_and_restores_the_alarm():
+    import signal
+
+    from xentsym.check.alarm import InProcess
+    before = signal.getsignal(signal.SIGALRM)
+    runner = InProcess()
+    started = time.monotonic()
+    assert runner.call(_sleeps, timeout=0.3) == ("timeout", None)
+    assert time.monotonic() - started < 5
+    assert runner.call(divmod, 7, 2, timeout=5) == ("ok", (3, 1))
+    kind, why = runner.call(divmod, 1, 0, timeout=5)
+    assert kind == "error" and "ZeroDivisionError" in why
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def _deaf(*args):  # a symbolic check no signal reaches (as in a long C call)
+    import signal
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(60)
+
+
+def test_a_check_no_signal_stops_ends_with_its_job(monkeypatch):
+    from xentsym import verify as V
+    from xentsym.jobs_verify import LOST
+    monkeypatch.setattr(V, "symbolic_task", _deaf)
+    d = claim(sp.log(t ** 2 + 1), sp.log(t ** 2 + 1))
+    started = time.monotonic()
+    (result,) = verify([d], Options(samples=100, timeout=0.5), jobs=2)
+    assert time.monotonic() - started < 0.5 + 2.0 + SLACK
+    (step,) = result.steps
+    assert step.status == "unproven" and step.symbolic.message == LOST and not step.settled

@@ -3,12 +3,16 @@
 Each job process leads its own process group, so the parent can end a job together with
 the symbolic worker the job has forked (``os.killpg``) when the run is interrupted or its
 output pipe closes: nothing is left behind. Jobs ignore SIGINT; the parent decides.
+
+A job may post a deadline (``watch``) while it runs something that must not outlive it;
+the parent's watchdog ends a job whose posted deadline has passed, and its item is lost.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
 import signal
+import time
 from collections import deque
 from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator
@@ -16,8 +20,26 @@ from typing import Callable, Iterable, Iterator
 from . import pickling  # noqa: F401  (families keep their assumptions in the pipe)
 
 
-def _serve(conn, work) -> None:
+_POSTED: list = []  # in a job: (the shared deadlines, this job's slot)
+WATCH_POLL = 0.5  # seconds between the watchdog's looks while every job is busy
+
+
+def in_job() -> bool:
+    """Whether this process is a job of ``in_order`` (which the parent can end)."""
+    return bool(_POSTED)
+
+
+def watch(deadline: float) -> None:
+    """In a job: end this job if it is still busy at ``deadline`` (``time.monotonic``);
+    0 takes the deadline back. Elsewhere: nothing."""
+    if _POSTED:
+        deadlines, slot = _POSTED[0]
+        deadlines[slot] = deadline
+
+
+def _serve(conn, work, deadlines, slot) -> None:
     """A job: do ``work`` on the items sent until told to stop (None) or the parent goes."""
+    _POSTED[:] = [(deadlines, slot)]
     os.setpgrp()  # the parent ends this group: the job and the worker it forks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -66,10 +88,27 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
     busy: dict = {}  # connection -> index of the item its job is working on
     done: dict[int, object] = {}
     procs = []
+    owner: dict = {}  # connection -> (its job's process, the job's deadline slot)
     following, exhausted = 0, False
 
+    def overdue() -> None:  # the watchdog: a job past its posted deadline is ended
+        now = time.monotonic()
+        for conn in busy:
+            proc, slot = owner[conn]
+            if 0 < deadlines[slot] < now:
+                deadlines[slot] = 0.0
+                _end(proc)  # its pipe reads EOF: the item is lost
+
     def collect(timeout) -> None:
-        for conn in wait(list(busy), timeout):
+        if timeout is None:  # block, but look at the posted deadlines now and then
+            ready: list = []
+            while not ready:
+                ready = wait(list(busy), WATCH_POLL)
+                overdue()
+        else:
+            ready = wait(list(busy), timeout)
+            overdue()
+        for conn in ready:
             index = busy.pop(conn)
             try:
                 got, value = conn.recv()
@@ -81,12 +120,15 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
             idle.append(conn)
 
     try:
-        for _ in range(jobs if weight is None else min(jobs, len(listed))):
+        count = jobs if weight is None else min(jobs, len(listed))
+        deadlines = ctx.Array("d", max(1, count), lock=False)  # shared memory, all 0.0
+        for slot in range(count):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(child, work))
+            proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot))
             proc.start()
             child.close()
             procs.append((proc, parent))
+            owner[parent] = (proc, slot)
             idle.append(parent)
         while not exhausted or todo or busy:
             if busy:  # keep the jobs fed while the parent makes more items
@@ -135,4 +177,4 @@ def _stopped(proc, seconds: float = 2.0) -> bool:
     return not proc.is_alive()
 
 
-__all__ = ["in_order"]
+__all__ = ["in_order", "in_job", "watch"]

@@ -180,7 +180,8 @@ def _numeric_task(step: Step, scope, options: Options, sides) -> numeric.Numeric
 
 
 def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResult:
-    """Run the symbolic check in the worker while the numeric one runs here; with
+    """The numeric check here and the symbolic one by ``worker`` (a forked process that
+    works meanwhile, or this process under a timer: ``check/alarm.py``); with
     ``options.cache``, a verdict stored under the same key is taken instead."""
     started = time.perf_counter()
     store = key = None
@@ -214,47 +215,18 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
 
 def verify(derivations, options: Options = Options(), jobs: int = 1
            ) -> list[DerivationResult]:
-    """Check every step of every derivation. With ``jobs`` > 1 the derivations are shared
-    among that many forked processes, each with its own symbolic worker: a list is handed
-    out heaviest first; any other iterable (scripts still loading) as it makes them."""
+    """Check every step of every derivation; with ``jobs`` > 1, in that many forked
+    processes (``jobs_verify``)."""
     if jobs <= 1:
         from .check.worker import Worker
         with Worker() as worker:
-            return [_check_all(d, options, worker) for d in derivations]
-    from .pool import in_order
-    job_worker: list = []  # the job's own symbolic worker, forked on its first derivation
-
-    def work(d: Derivation) -> tuple:
-        from .check.worker import Worker
-        if not job_worker:
-            job_worker.append(Worker())
-        return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled)
-                     for s in _check_all(d, options, job_worker[0]).steps)
-
-    def lost(d: Derivation) -> tuple:
-        from .check.result import NumericResult
-        why = "the job checking this derivation stopped"
-        return tuple((SymbolicResult("unknown", message=why), NumericResult("failed", 0, None, why),
-                      0.0, False, False) for _ in d.steps)
-    made: list = []  # the derivations in input order, as the iterable makes them
-
-    def taken():
-        for d in derivations:
-            made.append(d)
-            yield d
-    if isinstance(derivations, (list, tuple)):  # made already: the jobs take them by number
-        made = list(derivations)
-        outcomes = list(in_order(range(len(made)), lambda i: work(made[i]), jobs,
-                                 lambda i: lost(made[i]), weight=lambda i: len(made[i].steps)))
-    else:
-        outcomes = list(in_order(taken(), work, jobs, lost))
-    return [DerivationResult(d, tuple(
-        StepResult(step, sym, num, seconds, d.scope, cached=cached, settled=settled)
-        for step, (sym, num, seconds, cached, settled) in zip(d.steps, steps)))
-        for d, steps in zip(made, outcomes)]
+            return [check_all(d, options, worker) for d in derivations]
+    from .jobs_verify import verify_in_jobs
+    return verify_in_jobs(derivations, options, jobs)
 
 
-def _check_all(d: Derivation, options: Options, worker: Worker) -> DerivationResult:
+def check_all(d: Derivation, options: Options, worker: Worker) -> DerivationResult:
+    """Every step of one derivation, its symbolic checks run by ``worker``."""
     return DerivationResult(d, tuple(check_step(s, d.scope, options, worker)
                                      for s in d.steps))
 

@@ -31,9 +31,9 @@ def _address_space() -> int:
         return 0
 
 
-def _serve(conn, limit: int) -> None:
-    # The cap counts from what the fork inherited: a large parent (many threads, big
-    # arrays) must not leave its worker without room, nor lift the cap on new work.
+def cap_memory(limit: int = MEMORY_LIMIT) -> None:
+    """Let this process add at most ``limit`` bytes of address space to what it has now
+    (a large parent must not leave its child without room, nor lift the cap on new work)."""
     cap = _address_space() + limit
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -43,19 +43,28 @@ def _serve(conn, limit: int) -> None:
     except (ValueError, OSError):  # pragma: no cover - platforms without the limit
         pass
     sys.setrecursionlimit(10_000)
+
+
+def run_task(fn: Callable, args: tuple) -> tuple[str, Any]:
+    """``("ok", fn(*args))``, or ``("error", why)`` for anything it raised."""
+    try:
+        return ("ok", fn(*args))
+    except MemoryError:
+        return ("error", "out of memory")
+    except RecursionError:
+        return ("error", "expression nested too deeply")
+    except Exception as exc:  # report, never crash the worker silently
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+def _serve(conn, limit: int) -> None:
+    cap_memory(limit)
     while True:
         try:
             seq, fn, args = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            reply = (seq, "ok", fn(*args))
-        except MemoryError:
-            reply = (seq, "error", "out of memory")
-        except RecursionError:
-            reply = (seq, "error", "expression nested too deeply")
-        except Exception as exc:  # report, never crash the worker silently
-            reply = (seq, "error", f"{type(exc).__name__}: {exc}")
+        reply = (seq, *run_task(fn, args))
         try:
             conn.send(reply)
         except Exception as exc:  # e.g. a result that cannot be pickled
@@ -137,4 +146,4 @@ class Worker:
         self.close()
 
 
-__all__ = ["Worker"]
+__all__ = ["Worker", "cap_memory", "run_task"]
