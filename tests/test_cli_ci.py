@@ -388,6 +388,31 @@ def test_ctrl_c_stops_verify_and_its_jobs(tmp_path, jobs):
                        "--samples", "300000"), tmp_path, depth, group=False)
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the processes")
+def test_jobs_die_with_a_killed_parent(tmp_path):
+    # kill -9 reaches only the parent; the jobs lead their own process groups, and the
+    # kernel ends them with it (PR_SET_PDEATHSIG), not minutes later when their work is done
+    proc = subprocess.Popen(xentsym("verify", str(ROOT / "derivations"), "--no-cache",
+                                    "--jobs", 2, "--samples", "300000"),
+                            cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while len(_descendants(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        jobs = _descendants(proc.pid)
+        assert len(jobs) >= 2, "the jobs never started"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        end = time.monotonic() + 10
+        while any(_alive(p) for p in jobs) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not [p for p in jobs if _alive(p)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def _interrupt(cmd, tmp_path, depth: int, group: bool) -> None:
     """Start ``cmd``, wait for its processes (``depth`` 2: jobs and their workers), send
     Ctrl-C; it must exit 130 with one line and leave no process behind."""

