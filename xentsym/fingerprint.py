@@ -32,8 +32,20 @@ def sources(skip: frozenset = frozenset()) -> str:
     for path in sorted(PACKAGE.rglob("*.py")):
         name = path.relative_to(PACKAGE)
         if name.parts[0] not in skip and name.name not in skip:
-            h.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
+            h.update(str(name).encode() + b"\0" + _source_hash(path).encode() + b"\0")
     return h.hexdigest()
+
+
+_READ: dict = {}  # path -> ((mtime_ns, size), hash): a run asks for the sources 3 times
+
+
+def _source_hash(path: Path) -> str:
+    st = path.stat()
+    seen = (st.st_mtime_ns, st.st_size)
+    hit = _READ.get(path)
+    if hit is None or hit[0] != seen:
+        hit = _READ[path] = (seen, hashlib.sha256(path.read_bytes()).hexdigest())
+    return hit[1]
 
 
 def file_hash(path) -> str | None:

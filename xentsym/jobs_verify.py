@@ -46,6 +46,9 @@ def verify_in_jobs(derivations, options: Options, jobs: int) -> list[DerivationR
     # Imported once here, before the fork, rather than by every job (measured: 1.21 s
     # against 1.25 s for a cold run of derivations/, medians of 8).
     from .check import alarm, calculus, numeric, symbolic  # noqa: F401
+    if options.cache is not None:  # the step keys' code digest, likewise
+        from .cache import code_digest
+        code_digest()
     checker = _Checker(options)
     listed = isinstance(derivations, (list, tuple))
     made: list = list(derivations) if listed else []
