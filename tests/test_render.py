@@ -117,3 +117,20 @@ def test_missing_tex_engine_names_the_package(monkeypatch, tmp_path):
     with pytest.raises(Exception) as info:
         tex.compile_pdf(r"\documentclass{article}", tmp_path / "x.pdf")
     assert "texlive-latex-base" in str(info.value)
+
+
+def test_render_checks_through_the_step_cache(tmp_path, monkeypatch, capsys):
+    # render checks what it renders; the verdicts go to the same cache as verify's, so a
+    # render after a verify (or another render) checks nothing again
+    monkeypatch.setenv("XENTSYM_CACHE_DIR", str(tmp_path / "cache"))
+    script = ROOT / "derivations" / "kl_split.py"
+    args = ["render", "kl-split", "--from", str(script), "-o", str(tmp_path / "a.tex")]
+    assert main(args + ["--no-cache"]) == 0
+    assert not (tmp_path / "cache").exists()
+    assert main(args) == 0
+    entries = list((tmp_path / "cache").rglob("*.json"))
+    assert len(entries) == len(discover([script])[0].steps)
+    first = (tmp_path / "a.tex").read_text()
+    assert main(args) == 0
+    assert (tmp_path / "a.tex").read_text() == first
+    assert sorted((tmp_path / "cache").rglob("*.json")) == sorted(entries)

@@ -124,14 +124,6 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _cpus() -> int:
-    """The CPUs this process may run on (a container's or a CI runner's limit)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - platforms without affinity
-        return os.cpu_count() or 1
-
-
 def _options(args):
     from .cache import default_dir
     from .verify import Options
@@ -223,7 +215,8 @@ def _verify(args, out) -> int:
                 yield made
     with runcache.recording() as files:
         from .verify import verify
-        results = verify(loaded(), _options(args), args.jobs or _cpus())
+        from .pool import usable_cpus
+        results = verify(loaded(), _options(args), args.jobs or usable_cpus())
     messages = [exc.one_line() for exc in broken]
     done = [r.to_json() for r in results]
     if cache is not None and all(s.settled for r in results for s in r.steps):

@@ -24,6 +24,14 @@ _POSTED: list = []  # in a job: (the shared deadlines, this job's slot)
 WATCH_POLL = 0.5  # seconds between the watchdog's looks while every job is busy
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or a CI runner's limit)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
+
+
 def in_job() -> bool:
     """Whether this process is a job of ``in_order`` (which the parent can end)."""
     return bool(_POSTED)
@@ -191,4 +199,4 @@ def _stopped(proc, seconds: float = 2.0) -> bool:
     return not proc.is_alive()
 
 
-__all__ = ["in_order", "in_job", "watch"]
+__all__ = ["in_order", "in_job", "usable_cpus", "watch"]

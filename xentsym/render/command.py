@@ -24,6 +24,11 @@ def add_render_arguments(ren) -> None:
     ren.add_argument("--no-check", action="store_true",
                      help="do not verify the steps (the output says so); otherwise a step "
                           "that is not verified is marked and the exit code is 1")
+    ren.add_argument("--no-cache", action="store_true",
+                     help="check every step again, neither reading nor writing the cache")
+    ren.add_argument("--cache-dir", metavar="DIR", default=None,
+                     help="where verdicts are cached (default $XENTSYM_CACHE_DIR, else "
+                          "./.xentsym-cache)")
     ren.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
 
@@ -78,10 +83,18 @@ def writable(path: str | Path) -> Path:
     return path
 
 
+def _options(args):
+    """verify's options for the checks of ``render``: the defaults, and the step cache."""
+    from ..cache import default_dir
+    from ..verify import Options
+    return Options(cache=None if args.no_cache else str(args.cache_dir or default_dir()))
+
+
 def render(args) -> int:
     """``xentsym render``: LaTeX, Markdown, PDF or HTML of the chosen derivations, each
     step checked first (exit 1 if one is not verified) unless ``--no-check``."""
     from ..discover import discover
+    from ..pool import usable_cpus
     from ..verify import summary, verify
     if bool(args.name) == args.all:
         raise XentsymError("render takes a derivation NAME or --all")
@@ -89,7 +102,7 @@ def render(args) -> int:
     if out is not None:
         writable(out)  # before the checks: a wrong path fails at once
     chosen = discover(args.paths, only=None if args.all else args.name)
-    results = None if args.no_check else verify(chosen)
+    results = None if args.no_check else verify(chosen, _options(args), usable_cpus())
     text = _text(args, chosen, results)
     if args.format == "pdf":
         from . import latex as tex
