@@ -219,7 +219,9 @@ def test_jobs_end_every_pathological_step_within_the_budget():
             assert step.symbolic.status in ("timeout", "unknown"), step.symbolic
             assert step.settled == (step.symbolic.status == "unknown"
                                     and step.symbolic.message != LOST)
-    assert statuses["pathological-binomial-to-the-2000"] == "timeout"  # the timer's doing
+    # the timer stopped at least one (which ones give up on their own first, "unknown", may
+    # depend on what the job ran before; no verdict either way)
+    assert "timeout" in statuses.values(), statuses
 
 
 def _sleeps(*args):
