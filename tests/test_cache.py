@@ -205,3 +205,19 @@ def test_one_dummy_in_two_sides_is_not_two_dummies():
     same, other = step(sp.log(beta) + sp.log(t)), step(sp.log(beta) + sp.log(u))
     assert _key(same, scope) != _key(other, scope)
     assert _key(same, scope) == _key(step(sp.log(beta) + sp.log(t)), scope)
+
+
+def test_a_numeric_check_out_of_memory_is_not_kept(folder, monkeypatch):
+    # how much memory a machine has is no verdict: the step is checked again next time
+    from xentsym import verify as V
+    from xentsym.check import numeric
+    from xentsym.check.result import NumericResult
+    from xentsym.check.worker import Worker
+    monkeypatch.setattr(V, "numeric_task", lambda *a: NumericResult(
+        "failed", 0, None, numeric.OUT_OF_MEMORY))
+    step = _power(2 * sp.log(beta)).steps[0]
+    scope = Scope([Declaration(beta, PROBABILITY)])
+    with Worker() as worker:
+        result = check_step(step, scope, Options(samples=100, cache=str(folder)), worker)
+    assert result.status == "unproven" and not result.settled
+    assert not list(folder.rglob("*.json"))

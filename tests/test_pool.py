@@ -77,3 +77,17 @@ def test_the_watchdog_ends_a_job_past_its_posted_deadline():
     out = list(in_order(iter(range(4)), work, 2, lost))
     assert out == [0, ("lost", 1), 2, 3]
     assert time.monotonic() - started < 20
+
+
+def test_an_item_a_job_cannot_work_on_is_done_here_quietly(capfd):
+    # e.g. a derivation built from a class the job cannot import: no traceback from the
+    # job, and the parent does the item itself
+    parent = os.getpid()
+
+    def work(x):
+        if x == 2 and os.getpid() != parent:
+            raise ModuleNotFoundError("No module named 'myfuncs'")
+        return (x, os.getpid() == parent)
+    out = list(in_order(iter(range(4)), work, 2, lost))
+    assert [v for v, _ in out] == [0, 1, 2, 3] and out[2][1] is True
+    assert "Traceback" not in capfd.readouterr().err

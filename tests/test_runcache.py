@@ -171,3 +171,43 @@ def test_a_file_changed_while_the_run_read_it_is_not_stored(tmp_path):
     store = runcache.RunCache(tmp_path / "cache", "k" * 64)
     assert not store.put([], [], [], files, "k" * 64)
     assert store.get() is None
+
+
+LISTING_SCRIPT = '''\
+"""log of a power whose exponent is the number of data files."""
+from pathlib import Path
+
+import sympy as sp
+
+from xentsym import Derivation
+from xentsym.notation import beta
+
+k = len(list((Path(__file__).resolve().parent.parent / "data").glob("*.txt")))
+d = Derivation("listed", "log of a square", sp.log(beta ** 2))
+d.claim(k * sp.log(beta), "the power comes down")
+'''
+
+
+def test_a_folder_the_script_lists_is_a_dependency(tmp_path):
+    (tmp_path / "derivations").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "derivations" / "listed.py").write_text(LISTING_SCRIPT)
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "data" / name).write_text("x")
+    report, _ = run(tmp_path)
+    assert statuses(report) == ["verified"]  # two files: log(beta^2) = 2 log(beta)
+    (tmp_path / "data" / "c.txt").write_text("x")
+    report, probe = run(tmp_path)
+    assert probe["sympy"] and statuses(report) == ["refuted"]
+
+
+def test_installed_packages_and_look_alike_paths_are_not_taken_as_covered(tmp_path):
+    import sysconfig
+    site = Path(sysconfig.get_paths()["purelib"])
+    xentsym_dir = Path(runcache.__file__).resolve().parent
+    files = {str(site / "some_package" / "module.py"): None,  # an installed package
+             str(xentsym_dir) + "_data.csv": None,  # beside xentsym, not in it
+             "/devdata/x.csv": None, "/system/y": None,
+             str(xentsym_dir / "cli.py"): None}  # xentsym itself: keyed by its sources
+    deps = runcache.dependencies(files, tmp_path / "cache")
+    assert set(deps) == set(files) - {str(xentsym_dir / "cli.py")}

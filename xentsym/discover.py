@@ -40,7 +40,11 @@ def load_script(path: Path) -> list[Derivation]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        # From the bytes on disk, never a cached .pyc: a .pyc is trusted by modification
+        # second and size, so an edit of the same size within a second would run old code
+        # (and the run cache, keyed by these bytes, would keep that result).
+        code = spec.loader.source_to_code(path.read_bytes(), str(path))
+        exec(code, module.__dict__)
     except XentsymError as exc:
         raise exc.located(str(path), _where(exc, path)) from None
     except SyntaxError as exc:

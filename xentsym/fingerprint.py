@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -11,8 +12,15 @@ PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("sympy", "numpy", "mpmath", "latex2sympy2_extended")
 
 
+# Ground types: SymPy and mpmath compute with gmpy2 or python-flint when they are installed
+# (or when these settings say so), which can change what a check finds in its time budget.
+ARITHMETIC = ("gmpy2", "python-flint")
+SETTINGS = ("SYMPY_", "MPMATH_")
+
+
 def versions() -> str:
-    """Python's version and the installed versions of LIBRARIES, as one line."""
+    """The interpreter, the installed versions of LIBRARIES and ARITHMETIC, and the SymPy
+    and mpmath settings in the environment, as one line."""
     from importlib.metadata import PackageNotFoundError, version
 
     from . import __version__
@@ -22,8 +30,11 @@ def versions() -> str:
             return version(name)
         except PackageNotFoundError:
             return "-"
-    libs = "|".join(f"{name}={installed(name)}" for name in LIBRARIES)
-    return f"xentsym={__version__}|{libs}|python={sys.version_info[:3]}"
+    libs = "|".join(f"{name}={installed(name)}" for name in LIBRARIES + ARITHMETIC)
+    settings = "|".join(sorted(f"{k}={v}" for k, v in os.environ.items()
+                               if k.startswith(SETTINGS)))
+    return (f"xentsym={__version__}|{libs}|python={sys.version_info[:3]}|"
+            f"{sys.executable}|{sys.prefix}|{settings}")
 
 
 def sources(skip: frozenset = frozenset()) -> str:

@@ -2,22 +2,21 @@
 
 A job runs both checks of a step itself: the symbolic one under an interval timer, with its
 deadline posted for the parent's watchdog (``check/alarm.py``, ``pool.watch``), so no
-second process per job is needed. A list of derivations is handed out heaviest first; any
-other iterable as it makes them, so checking starts while later scripts still load.
+second process per job is needed. A derivation whose job died (the watchdog ended it, or
+something killed it) is checked again here, with a forked worker, as ``--jobs 1`` would:
+the report does not depend on the number of jobs. A list of derivations is handed out
+heaviest first; any other iterable as it makes them, so checking starts while later
+scripts still load.
 """
 from __future__ import annotations
 
 from . import pool
-from .check.result import NumericResult, SymbolicResult
 from .derivation import Derivation
 from .verify import DerivationResult, Options, StepResult, check_all
 
-LOST = ("the job checking this derivation stopped (a symbolic check past its deadline "
-        "that no signal could stop, or the job was killed)")
-
 
 class _Checker:
-    """``work`` and ``lost`` for the pool: one derivation's step outcomes as plain tuples."""
+    """``work`` for the pool: one derivation's step outcomes as plain tuples."""
 
     def __init__(self, options: Options):
         self.options, self.runner = options, None
@@ -29,12 +28,6 @@ class _Checker:
             self.runner = InProcess(pool.watch) if pool.in_job() else Worker()
         return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled)
                      for s in check_all(d, self.options, self.runner).steps)
-
-    @staticmethod
-    def lost(d: Derivation) -> tuple:
-        return tuple((SymbolicResult("unknown", message=LOST),
-                      NumericResult("failed", 0, None, LOST), 0.0, False, False)
-                     for _ in d.steps)
 
     def close(self) -> None:
         if self.runner is not None:
@@ -61,9 +54,9 @@ def verify_in_jobs(derivations, options: Options, jobs: int) -> list[DerivationR
         if listed:  # made already: the jobs take them by number, nothing is pickled
             outcomes = list(pool.in_order(
                 range(len(made)), lambda i: checker.work(made[i]), jobs,
-                lambda i: checker.lost(made[i]), weight=lambda i: len(made[i].steps)))
-        else:
-            outcomes = list(pool.in_order(taken(), checker.work, jobs, checker.lost))
+                lambda i: checker.work(made[i]), weight=lambda i: len(made[i].steps)))
+        else:  # a derivation whose job died is checked again here
+            outcomes = list(pool.in_order(taken(), checker.work, jobs, checker.work))
     finally:
         checker.close()
     return [DerivationResult(d, tuple(

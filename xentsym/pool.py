@@ -17,7 +17,10 @@ from collections import deque
 from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator
 
+from multiprocessing.reduction import ForkingPickler
+
 from . import pickling  # noqa: F401  (families keep their assumptions in the pipe)
+from .check.worker import die_with
 
 
 _POSTED: list = []  # in a job: (the shared deadlines, this job's slot)
@@ -45,23 +48,12 @@ def watch(deadline: float) -> None:
         deadlines[slot] = deadline
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this job when its parent dies, even by SIGKILL (Linux); a job
-    in its own process group is otherwise out of reach of a kill aimed at the parent's."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # another system: the closed pipe still ends the job
-        pass
-    if os.getppid() != parent:  # the parent died before the request was made
-        os._exit(1)
-
-
 def _serve(conn, work, deadlines, slot, parent) -> None:
-    """A job: do ``work`` on the items sent until told to stop (None) or the parent goes."""
+    """A job: do ``work`` on the items sent until told to stop (None) or the parent goes.
+    Each reply is ``(index, True, value)``, or ``(index, False, why)`` when the item could
+    not be read or worked on here (the parent then does it itself)."""
     _POSTED[:] = [(deadlines, slot)]
-    _die_with(parent)
+    die_with(parent)
     os.setpgrp()  # the parent ends this group: the job and the worker it forks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -72,11 +64,17 @@ def _serve(conn, work, deadlines, slot, parent) -> None:
             return
         if task is None:
             return
-        index, item = task
+        index, payload = task
         try:
-            conn.send((index, work(item)))
+            reply = (index, True, work(ForkingPickler.loads(payload)))
+        except Exception as exc:  # e.g. a class the job cannot import: not a verdict
+            reply = (index, False, f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
         except (BrokenPipeError, OSError):
             return
+        except Exception as exc:  # a value that does not pickle
+            conn.send((index, False, f"cannot send the result ({type(exc).__name__})"))
 
 
 def _end(proc) -> None:
@@ -92,26 +90,39 @@ def _end(proc) -> None:
 
 def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
              weight: Callable | None = None) -> Iterator:
-    """``work(item)`` for every item, done in ``jobs`` forked processes, yielded in input
-    order. With ``weight`` the items are listed first and the heaviest handed out first,
-    so no long one starts last while the other jobs idle; without it they are taken as the
-    iterable makes them (the parent may still be running scripts while the jobs check what
-    those made). An item whose job died yields ``lost(item)``; an item that cannot be sent
-    to a job (it does not pickle), or any left when every job has died, is done here."""
+    """``work(item)`` for every item, done in up to ``jobs`` forked processes (started as
+    items come), yielded in input order. With ``weight`` the items are listed first and
+    the heaviest handed out first, so no long one starts last while the other jobs idle;
+    without it they are taken as the iterable makes them (the parent may still be running
+    scripts while the jobs check what those made). An item whose job died yields
+    ``lost(item)``; an item that does not pickle, that a job could not read or work on, or
+    any left when every job has died, is done here."""
     ctx = mp.get_context("fork")
     if weight is not None:
         listed = list(items)
         source: Iterator = iter(sorted(enumerate(listed), key=lambda ii: -weight(ii[1])))
     else:
         source = enumerate(items)
+    count = jobs if weight is None else min(jobs, len(listed))
+    deadlines = ctx.Array("d", max(1, count), lock=False)  # shared memory, all 0.0
     todo: deque = deque()  # (index, item) made, not yet handed out
     kept: dict[int, object] = {}  # index -> item, until its result is in
     idle: list = []  # connections of jobs waiting for work
     busy: dict = {}  # connection -> index of the item its job is working on
     done: dict[int, object] = {}
-    procs = []
+    procs: list = []
     owner: dict = {}  # connection -> (its job's process, the job's deadline slot)
     following, exhausted = 0, False
+
+    def spawn() -> None:
+        parent, child = ctx.Pipe()
+        slot = len(procs)
+        proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot, os.getpid()))
+        proc.start()
+        child.close()
+        procs.append((proc, parent))
+        owner[parent] = (proc, slot)
+        idle.append(parent)
 
     def overdue() -> None:  # the watchdog: a job past its posted deadline is ended
         now = time.monotonic()
@@ -133,25 +144,15 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
         for conn in ready:
             index = busy.pop(conn)
             try:
-                got, value = conn.recv()
+                got, ok, value = conn.recv()
             except (EOFError, OSError):  # the job died (killed from outside?)
                 done[index] = lost(kept.pop(index))
                 continue
-            done[got] = value
-            kept.pop(got, None)
             idle.append(conn)
+            done[got] = value if ok else work(kept[got])  # not done there: done here
+            kept.pop(got, None)
 
     try:
-        count = jobs if weight is None else min(jobs, len(listed))
-        deadlines = ctx.Array("d", max(1, count), lock=False)  # shared memory, all 0.0
-        for slot in range(count):
-            parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot, os.getpid()))
-            proc.start()
-            child.close()
-            procs.append((proc, parent))
-            owner[parent] = (proc, slot)
-            idle.append(parent)
         while not exhausted or todo or busy:
             if busy:  # keep the jobs fed while the parent makes more items
                 collect(0 if not exhausted or (todo and idle) else None)
@@ -163,17 +164,20 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
                 else:
                     todo.append((index, item))
                     kept[index] = item
-            while idle and todo:
+            while todo and (idle or len(procs) < count):
+                if not idle:
+                    spawn()
                 index, item = todo.popleft()
+                try:
+                    payload = bytes(ForkingPickler.dumps(item))
+                except Exception:  # does not pickle: done here
+                    done[index] = work(kept.pop(index))
+                    continue
                 conn = idle.pop()
                 try:
-                    conn.send((index, item))
+                    conn.send((index, payload))
                 except (BrokenPipeError, EOFError, OSError):  # that job is gone
                     todo.appendleft((index, item))
-                    continue
-                except Exception:  # cannot be pickled: done here
-                    idle.append(conn)
-                    done[index] = work(kept.pop(index))
                     continue
                 busy[conn] = index
             if todo and not idle and not busy:  # every job died: finish here

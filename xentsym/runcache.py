@@ -43,13 +43,38 @@ def _signature(path: str) -> tuple | None:
     return (st.st_mtime_ns, st.st_size)
 
 
+_LISTING = "listing:"  # the key of a folder's listing among the recorded files
+
+
+_UNLISTED: set = set()  # folders left out of listings: the cache (written by the run)
+
+
+def _listing(path: str) -> str | None:
+    """A hash of the names in a folder (None: not a readable folder), without the bytecode
+    folder and the cache, which the run itself may create there."""
+    try:
+        names = sorted(n for n in os.listdir(path) if n != "__pycache__"
+                       and os.path.join(path, n) not in _UNLISTED)
+    except OSError:
+        return None
+    return hashlib.sha256("\0".join(names).encode()).hexdigest()
+
+
 def _audit(event: str, args: tuple) -> None:
-    if event == "open" and _RECORDING and isinstance(args[0], (str, bytes, os.PathLike)):
+    if not _RECORDING or not args or not isinstance(args[0], (str, bytes, os.PathLike, type(None))):
+        return
+    if event == "open" and args[0] is not None:
         # absolute now: a script may change the working folder after it opened the file
         path = os.path.abspath(_source_of(os.fsdecode(args[0])))
         for files in _RECORDING:
             if path not in files:
                 files[path] = _signature(path)
+    elif event in ("os.listdir", "os.scandir"):  # glob, Path.iterdir, what a script lists
+        key = _LISTING + os.path.abspath(os.fsdecode(args[0] if args[0] is not None else "."))
+        for files in _RECORDING:
+            if key not in files:
+                files[key] = None  # first: taking the listing lists the folder again
+                files[key] = _listing(key[len(_LISTING):])
 
 
 _HOOKED = False
@@ -77,17 +102,37 @@ def recording():
                 files[origin] = _signature(origin)
 
 
-def _covered_roots(cache_dir: Path) -> tuple[str, ...]:
-    """Folders whose files the key covers already (xentsym, the keyed libraries, the
-    standard library) or that hold no input (the cache, the kernel's virtual files)."""
+def _covered_roots(cache_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(folders whose files the key covers already or that hold no input, folders inside
+    those that do not count as covered). Covered: xentsym, the keyed libraries, the
+    standard library, the cache, the kernel's virtual files. Not covered: site-packages,
+    which the standard library's folder holds on many systems (what else is installed
+    there stays a recorded dependency)."""
     roots = {str(Path(__file__).resolve().parent), str(cache_dir.resolve()),
              "/proc", "/dev", "/sys"}
-    for kind in ("stdlib", "platstdlib"):
-        roots.add(str(Path(sysconfig.get_paths()[kind]).resolve()))
+    libraries = set()
     for name in LIBRARIES:
         module = sys.modules.get(name)
-        roots.update(str(Path(p).resolve()) for p in getattr(module, "__path__", ()))
-    return tuple(roots)
+        libraries.update(str(Path(p).resolve()) for p in getattr(module, "__path__", ()))
+    paths = sysconfig.get_paths()
+    roots.update(str(Path(paths[kind]).resolve()) for kind in ("stdlib", "platstdlib"))
+    installed = {str(Path(paths[kind]).resolve()) for kind in ("purelib", "platlib")}
+    import site
+    installed.update(str(Path(p).resolve()) for p in
+                     [*getattr(site, "getsitepackages", lambda: [])(), site.getusersitepackages()])
+    return tuple(roots | libraries), tuple(installed - libraries)
+
+
+def _under(path: str, folders) -> bool:
+    return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
+def _covered(path: str, roots: tuple) -> bool:
+    covering, installed = roots
+    libraries_first = [f for f in covering if _under(f, installed)]  # keyed libraries
+    if _under(path, libraries_first):
+        return True
+    return _under(path, covering) and not _under(path, installed)
 
 
 def _source_of(path: str) -> str:
@@ -102,18 +147,32 @@ def _source_of(path: str) -> str:
     return path
 
 
+def _now(key: str):
+    """What a recorded dependency is now: a file's signature, or a folder's listing."""
+    if key.startswith(_LISTING):
+        return _listing(key[len(_LISTING):])
+    return _signature(key)
+
+
+def _digest(key: str) -> str | None:
+    """What an entry stores of a dependency: a file's hash, or a folder's listing hash."""
+    if key.startswith(_LISTING):
+        return _listing(key[len(_LISTING):])
+    return file_hash(key)
+
+
 def dependencies(files: dict, cache_dir: Path) -> dict[str, str | None] | None:
-    """The recorded files the key does not cover, each with the hash of its bytes now;
-    None when one of them changed since it was read (the run may have seen either)."""
+    """The recorded files and folder listings the key does not cover, each with the hash
+    of its bytes (names) now; None when one of them changed since it was read."""
     roots = _covered_roots(cache_dir)
     out: dict[str, str | None] = {}
-    for raw, seen in files.items():
-        path = os.path.abspath(raw)
-        if path.startswith(roots) or os.path.isdir(path):
+    for key, seen in files.items():
+        path = key[len(_LISTING):] if key.startswith(_LISTING) else key
+        if _covered(path, roots) or (key is path and os.path.isdir(path)):
             continue
-        if _signature(path) != seen:
+        if _now(key) != seen:
             return None
-        out[path] = file_hash(path)
+        out[key] = _digest(key)
     return dict(sorted(out.items()))
 
 
@@ -138,6 +197,7 @@ class RunCache:
 
     def __init__(self, folder, key: str):
         self.folder, self.key = Path(folder), key
+        _UNLISTED.add(os.path.abspath(folder))
         self.path = self.folder / "runs" / f"v{FORMAT}" / key[:2] / f"{key}.json"
 
     def get(self) -> dict | None:
@@ -147,7 +207,7 @@ class RunCache:
             if entry.get("key") != self.key:
                 return None
             deps = entry["dependencies"]
-            if any(file_hash(path) != digest for path, digest in deps.items()):
+            if any(_digest(key) != digest for key, digest in deps.items()):
                 return None
             if not isinstance(entry["derivations"], list) or not isinstance(
                     entry["errors"], list) or not isinstance(entry["messages"], list):

@@ -207,10 +207,12 @@ def check_step(step: Step, scope, options: Options, worker: Worker) -> StepResul
         sym = SymbolicResult("timeout", message=f"no verdict within {options.timeout:g} s")
     else:
         sym = SymbolicResult("unknown", message=str(value))
-    if store is not None and kind == "ok":  # never a timeout or a worker that failed
+    # What the machine's limits decided (a timeout, a dead worker, memory) is no verdict to
+    # keep: it is neither cached nor replayed, and the next run checks the step again.
+    settled = kind == "ok" and num.message != numeric.OUT_OF_MEMORY
+    if store is not None and settled:
         store.put(key, sym, num)
-    return StepResult(step, sym, num, time.perf_counter() - started, scope,
-                      settled=kind == "ok")
+    return StepResult(step, sym, num, time.perf_counter() - started, scope, settled=settled)
 
 
 def verify(derivations, options: Options = Options(), jobs: int = 1

@@ -44,6 +44,7 @@ from .result import NumericResult  # noqa: F401  (re-exported: its home is resul
 from .precise import PRECISE_DPS, Audit, contexts, precise_at_most, precise_equal
 from .sampling import Variables, describe, sample_env, size_configs, variables
 
+OUT_OF_MEMORY = "out of memory in the numeric check"  # a machine's limit, not a verdict
 RTOL = 1e-8  # relative to 1 + |lhs| + |rhs|; float error in these sums is far below it
 CANDIDATES = 24  # parameter values ranked per data sample for optimiser relations
 
@@ -313,7 +314,7 @@ def _cannot(run: _Run | None, exc: Exception) -> NumericResult:
     if isinstance(exc, XentsymError):
         message = exc.message
     elif isinstance(exc, MemoryError):
-        message = "out of memory in the numeric check"
+        message = OUT_OF_MEMORY
     else:
         message = f"cannot evaluate numerically ({type(exc).__name__}: {exc})"
     if run is None:

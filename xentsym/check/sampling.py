@@ -238,6 +238,7 @@ def _draw(vs, scope, sizes, count, rng, extents, subscripted) -> Env:
 _DRAWN: dict = {}  # key -> (batch, generator state after drawing it), oldest first
 _HELD = {"bytes": 0}  # what the kept batches hold
 DRAWN_BYTES = 64 * 2 ** 20  # at most this much
+DRAWN_ENTRIES = 4096  # and at most this many (a batch of no arrays weighs nothing)
 
 
 def _frozen(state):
@@ -262,7 +263,7 @@ def _keep(key, env: Env, after: dict) -> None:
     size = _nbytes(env)
     if size > DRAWN_BYTES:
         return
-    while _DRAWN and _HELD["bytes"] + size > DRAWN_BYTES:
+    while _DRAWN and (_HELD["bytes"] + size > DRAWN_BYTES or len(_DRAWN) >= DRAWN_ENTRIES):
         _HELD["bytes"] -= _nbytes(_DRAWN.pop(next(iter(_DRAWN)))[0])
     _DRAWN[key] = (env, after)
     _HELD["bytes"] += size

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
+import os
 import resource
+import signal
 import sys
 import time
 from typing import Any, Callable
@@ -57,7 +59,21 @@ def run_task(fn: Callable, args: tuple) -> tuple[str, Any]:
         return ("error", f"{type(exc).__name__}: {exc}")
 
 
-def _serve(conn, limit: int) -> None:
+def die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies, even by SIGKILL (Linux): a
+    child busy with a long task would otherwise run on until the task is done."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # another system: the closed pipe still ends it
+        pass
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _serve(conn, limit: int, parent: int) -> None:
+    die_with(parent)
     cap_memory(limit)
     while True:
         try:
@@ -84,7 +100,8 @@ class Worker:
     def _start(self):
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         parent, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child, self.memory_limit), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child, self.memory_limit, os.getpid()),
+                                 daemon=True)
         self._proc.start()
         child.close()
         self._conn = parent
@@ -146,4 +163,4 @@ class Worker:
         self.close()
 
 
-__all__ = ["Worker", "cap_memory", "run_task"]
+__all__ = ["Worker", "cap_memory", "die_with", "run_task"]
