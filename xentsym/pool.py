@@ -28,11 +28,30 @@ WATCH_POLL = 0.5  # seconds between the watchdog's looks while every job is busy
 
 
 def usable_cpus() -> int:
-    """The CPUs this process may run on (a container's or a CI runner's limit)."""
+    """The CPUs this process may run on: its affinity, and a container's CPU quota."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - platforms without affinity
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    try:
+        with open("/sys/fs/cgroup/cpu.max", encoding="ascii") as f:
+            quota = cpu_quota(f.read())
+    except OSError:
+        quota = None
+    return min(cpus, quota) if quota else cpus
+
+
+def cpu_quota(text: str) -> int | None:
+    """The whole CPUs a cgroup v2 ``cpu.max`` grants (at least 1), None when unlimited.
+
+    >>> cpu_quota("max 100000"), cpu_quota("250000 100000"), cpu_quota("50000 100000")
+    (None, 2, 1)
+    """
+    try:
+        quota, period = text.split()[:2]
+        return None if quota == "max" else max(1, int(quota) // int(period))
+    except ValueError:
+        return None
 
 
 def in_job() -> bool:
