@@ -34,7 +34,7 @@ def versions() -> str:
     settings = "|".join(sorted(f"{k}={v}" for k, v in os.environ.items()
                                if k.startswith(SETTINGS)))
     return (f"xentsym={__version__}|{libs}|python={sys.version_info[:3]}|"
-            f"{sys.executable}|{sys.prefix}|{settings}")
+            f"{os.path.realpath(sys.executable)}|{sys.prefix}|{settings}")
 
 
 def sources(skip: frozenset = frozenset()) -> str:
