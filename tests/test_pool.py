@@ -91,3 +91,16 @@ def test_an_item_a_job_cannot_work_on_is_done_here_quietly(capfd):
     out = list(in_order(iter(range(4)), work, 2, lost))
     assert [v for v, _ in out] == [0, 1, 2, 3] and out[2][1] is True
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_job_that_retires_is_replaced_by_a_fresh_one():
+    from xentsym import pool
+
+    def work(x):
+        if x == 1:
+            pool.retire()  # e.g. after a timer interrupted a computation
+        return x, os.getpid()
+    out = list(in_order(iter(range(6)), work, 1, lost))
+    assert [x for x, _ in out] == list(range(6))
+    pids = [pid for _, pid in out]
+    assert pids[0] == pids[1] and len(set(pids[2:])) == 1 and pids[2] != pids[1]

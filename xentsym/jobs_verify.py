@@ -25,7 +25,7 @@ class _Checker:
         if self.runner is None:  # a job runs the checks itself; the parent (a fallback) forks
             from .check.alarm import InProcess
             from .check.worker import Worker
-            self.runner = InProcess(pool.watch) if pool.in_job() else Worker()
+            self.runner = InProcess(pool.watch, pool.retire) if pool.in_job() else Worker()
         return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled)
                      for s in check_all(d, self.options, self.runner).steps)
 

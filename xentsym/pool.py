@@ -24,6 +24,7 @@ from .check.worker import die_with
 
 
 _POSTED: list = []  # in a job: (the shared deadlines, this job's slot)
+_LEAVING = [False]  # in a job: leave after the current item
 WATCH_POLL = 0.5  # seconds between the watchdog's looks while every job is busy
 
 
@@ -59,6 +60,13 @@ def in_job() -> bool:
     return bool(_POSTED)
 
 
+def retire() -> None:
+    """In a job: leave after the current item, for a fresh job to take the next (after an
+    interrupted computation, this process's state is in doubt). Elsewhere: nothing."""
+    if _POSTED:
+        _LEAVING[0] = True
+
+
 def watch(deadline: float) -> None:
     """In a job: end this job if it is still busy at ``deadline`` (``time.monotonic``);
     0 takes the deadline back. Elsewhere: nothing."""
@@ -69,8 +77,9 @@ def watch(deadline: float) -> None:
 
 def _serve(conn, work, deadlines, slot, parent) -> None:
     """A job: do ``work`` on the items sent until told to stop (None) or the parent goes.
-    Each reply is ``(index, True, value)``, or ``(index, False, why)`` when the item could
-    not be read or worked on here (the parent then does it itself)."""
+    Each reply is ``(index, True, value, leaving)``, or ``(index, False, why, leaving)`` when
+    the item could not be read or worked on here (the parent then does it itself);
+    ``leaving``: the job ends after this reply (``retire``)."""
     _POSTED[:] = [(deadlines, slot)]
     die_with(parent)
     os.setpgrp()  # the parent ends this group: the job and the worker it forks
@@ -85,15 +94,18 @@ def _serve(conn, work, deadlines, slot, parent) -> None:
             return
         index, payload = task
         try:
-            reply = (index, True, work(ForkingPickler.loads(payload)))
+            ok, value = True, work(ForkingPickler.loads(payload))
         except Exception as exc:  # e.g. a class the job cannot import: not a verdict
-            reply = (index, False, f"{type(exc).__name__}: {exc}")
+            ok, value = False, f"{type(exc).__name__}: {exc}"
         try:
-            conn.send(reply)
+            conn.send((index, ok, value, _LEAVING[0]))
         except (BrokenPipeError, OSError):
             return
         except Exception as exc:  # a value that does not pickle
-            conn.send((index, False, f"cannot send the result ({type(exc).__name__})"))
+            conn.send((index, False, f"cannot send the result ({type(exc).__name__})",
+                       _LEAVING[0]))
+        if _LEAVING[0]:
+            return
 
 
 def _end(proc) -> None:
@@ -133,9 +145,11 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
     owner: dict = {}  # connection -> (its job's process, the job's deadline slot)
     following, exhausted = 0, False
 
+    free: list = []  # deadline slots of jobs that left, for the jobs that replace them
+
     def spawn() -> None:
         parent, child = ctx.Pipe()
-        slot = len(procs)
+        slot = free.pop() if free else len(procs)
         proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot, os.getpid()))
         proc.start()
         child.close()
@@ -163,11 +177,14 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
         for conn in ready:
             index = busy.pop(conn)
             try:
-                got, ok, value = conn.recv()
+                got, ok, value, leaving = conn.recv()
             except (EOFError, OSError):  # the job died (killed from outside?)
                 done[index] = lost(kept.pop(index))
                 continue
-            idle.append(conn)
+            if leaving:  # it ends now; a fresh job takes its slot when one is needed
+                free.append(owner[conn][1])
+            else:
+                idle.append(conn)
             done[got] = value if ok else work(kept[got])  # not done there: done here
             kept.pop(got, None)
 
@@ -183,7 +200,7 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
                 else:
                     todo.append((index, item))
                     kept[index] = item
-            while todo and (idle or len(procs) < count):
+            while todo and (idle or len(procs) - len(free) < count):
                 if not idle:
                     spawn()
                 index, item = todo.popleft()
@@ -222,4 +239,4 @@ def _stopped(proc, seconds: float = 2.0) -> bool:
     return not proc.is_alive()
 
 
-__all__ = ["in_order", "in_job", "usable_cpus", "watch"]
+__all__ = ["in_order", "in_job", "retire", "usable_cpus", "watch"]

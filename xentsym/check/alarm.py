@@ -6,7 +6,8 @@ can run in it directly: no second process, no pickling of the sides, and one Sym
 both checks. The deadline is kept twice. An interval timer raises in the check (SymPy is
 Python, and the signal is handled between bytecodes); and the job posts the deadline, plus
 a grace, where the parent's watchdog reads it (``pool.watch``), so a check stuck where no
-signal reaches, in a long C call, ends with the job.
+signal reaches, in a long C call, ends with the job. A job whose check the timer stopped
+leaves after its current item (``pool.retire``): the next one starts from a clean state.
 """
 from __future__ import annotations
 
@@ -33,12 +34,13 @@ _CAPPED = False
 class InProcess:
     """The ``Worker`` interface, with the task run here when its result is asked for."""
 
-    def __init__(self, watch: Callable[[float], None] | None = None):
+    def __init__(self, watch: Callable[[float], None] | None = None,
+                 retire: Callable[[], None] | None = None):
         global _CAPPED
         if not _CAPPED:  # the job's memory, as a worker's is
             cap_memory()
             _CAPPED = True
-        self.watch = watch
+        self.watch, self.retire = watch, retire
         self._task: tuple | None = None
 
     def submit(self, fn: Callable, *args: Any) -> None:
@@ -61,6 +63,8 @@ class InProcess:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except _Deadline:  # the timer fires once: nothing is left to disarm
             outcome = ("timeout", None)
+            if self.retire is not None:  # the interrupted code left SymPy's state in doubt
+                self.retire()
         finally:
             signal.signal(signal.SIGALRM, previous)
             if self.watch is not None:
