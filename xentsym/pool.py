@@ -143,9 +143,8 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
     done: dict[int, object] = {}
     procs: list = []
     owner: dict = {}  # connection -> (its job's process, the job's deadline slot)
-    following, exhausted = 0, False
-
     free: list = []  # deadline slots of jobs that left, for the jobs that replace them
+    following, exhausted = 0, False
 
     def spawn() -> None:
         parent, child = ctx.Pipe()
