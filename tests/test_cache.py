@@ -79,18 +79,23 @@ def test_the_key_covers_sides_domains_options_and_versions(monkeypatch):
     assert base != _key(step, scope, seed=1)
     assert base == _key(step, scope, timeout=1.0)  # only finished verdicts are stored
     import importlib.metadata
+
+    from xentsym.fingerprint import versions
     installed = importlib.metadata.version
     for library in ("sympy", "numpy", "mpmath"):  # the installed versions, as metadata says
         monkeypatch.setattr(importlib.metadata, "version",
                             lambda name, lib=library: "0.0.1" if name == lib else installed(name))
         C.code_digest.cache_clear()
+        versions.cache_clear()
         assert _key(step, scope) != base, library
         monkeypatch.undo()
+        versions.cache_clear()
     monkeypatch.setattr(xentsym, "__version__", "99.0")
     C.code_digest.cache_clear()
     assert _key(step, scope) != base
     monkeypatch.undo()
     C.code_digest.cache_clear()
+    versions.cache_clear()
     assert _key(step, scope) == base
 
 

@@ -1,6 +1,7 @@
 """Hashes of what a cached answer depends on: xentsym's sources, library versions, files."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -18,6 +19,7 @@ ARITHMETIC = ("gmpy2", "python-flint")
 SETTINGS = ("SYMPY_", "MPMATH_")
 
 
+@functools.lru_cache(maxsize=1)
 def versions() -> str:
     """The interpreter, the installed versions of LIBRARIES and ARITHMETIC, and the SymPy
     and mpmath settings in the environment, as one line."""

@@ -26,7 +26,8 @@ class _Checker:
             from .check.alarm import InProcess
             from .check.worker import Worker
             self.runner = InProcess(pool.watch, pool.retire) if pool.in_job() else Worker()
-        return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled)
+        return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled,
+                      tuple(s.declared()))
                      for s in check_all(d, self.options, self.runner).steps)
 
     def close(self) -> None:
@@ -60,8 +61,8 @@ def verify_in_jobs(derivations, options: Options, jobs: int) -> list[DerivationR
     finally:
         checker.close()
     return [DerivationResult(d, tuple(
-        StepResult(step, sym, num, seconds, d.scope, cached=cached, settled=settled)
-        for step, (sym, num, seconds, cached, settled) in zip(d.steps, steps)))
+        StepResult(step, sym, num, seconds, d.scope, cached=cached, settled=settled, said=said)
+        for step, (sym, num, seconds, cached, settled, said) in zip(d.steps, steps)))
         for d, steps in zip(made, outcomes)]
 
 

@@ -102,9 +102,9 @@ def recording():
                 files[origin] = _signature(origin)
 
 
-def _covered_roots(cache_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _covered_roots(cache_dir: Path) -> tuple[tuple[str, ...], ...]:
     """(folders whose files the key covers already or that hold no input, folders inside
-    those that do not count as covered). Covered: xentsym, the keyed libraries, the
+    those that do not count as covered, the keyed libraries' folders among the latter). Covered: xentsym, the keyed libraries, the
     standard library, the cache, the kernel's virtual files. Not covered: site-packages,
     which the standard library's folder holds on many systems (what else is installed
     there stays a recorded dependency)."""
@@ -120,7 +120,8 @@ def _covered_roots(cache_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     import site
     installed.update(str(Path(p).resolve()) for p in
                      [*getattr(site, "getsitepackages", lambda: [])(), site.getusersitepackages()])
-    return tuple(roots | libraries), tuple(installed - libraries)
+    return (tuple(roots | libraries), tuple(installed - libraries),
+            tuple(f for f in libraries if _under(f, installed)))
 
 
 def _under(path: str, folders) -> bool:
@@ -128,9 +129,8 @@ def _under(path: str, folders) -> bool:
 
 
 def _covered(path: str, roots: tuple) -> bool:
-    covering, installed = roots
-    libraries_first = [f for f in covering if _under(f, installed)]  # keyed libraries
-    if _under(path, libraries_first):
+    covering, installed, libraries = roots
+    if _under(path, libraries):
         return True
     return _under(path, covering) and not _under(path, installed)
 

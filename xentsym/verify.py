@@ -43,6 +43,8 @@ class StepResult:
     scope: object = field(default=None, compare=False, repr=False)  # the declarations used
     cached: bool = field(default=False, compare=False)  # read from the cache, not computed
     settled: bool = field(default=True, compare=False)  # False: a timeout or a dead worker
+    said: tuple | None = field(default=None, compare=False, repr=False)  # ``declared()``,
+    # when a job worked it out (the report's text, computed where the checks ran)
 
     @property
     def assumptions(self) -> tuple:
@@ -89,6 +91,8 @@ class StepResult:
 
     def declared(self) -> list[str]:
         """The declared domains of the names the step uses, as text."""
+        if self.said is not None:
+            return list(self.said)
         exprs = (self.step.before, self.step.after)
         bases = {b for e in exprs for b in e.atoms(sp.IndexedBase)}
         families = {str(b.label) for b in bases}
