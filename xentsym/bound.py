@@ -18,10 +18,11 @@ Sum(i_1, (i_1, 1, K), (i, 1, N))
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
+
+from .memo import remembered
 
 _SUFFIX = re.compile(r"^(.*\D)_(\d+)$")
 
@@ -70,17 +71,10 @@ def rename_apart(expr: sp.Basic, avoid=frozenset()) -> sp.Basic:
     if not expr.has(ExprWithLimits):
         return expr
     avoid_names = frozenset(a if isinstance(a, str) else a.name for a in avoid)
-    try:  # the checks ask again for the same side, batch after batch
-        return _renamed(expr, avoid_names)
-    except TypeError:  # an expression that cannot be hashed
-        return _rename_apart(expr, avoid_names)
-
-
-@lru_cache(maxsize=1024)
-def _renamed(expr: sp.Basic, avoid_names: frozenset) -> sp.Basic:
     return _rename_apart(expr, avoid_names)
 
 
+@remembered(1024)  # the checks ask again for the same side, batch after batch
 def _rename_apart(expr: sp.Basic, avoid_names: frozenset) -> sp.Basic:
     free = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     used = _names(expr) | avoid_names | free  # fresh names clash with nothing at all

@@ -6,6 +6,7 @@ import sympy as sp
 from .. import conditions as cond
 from ..bound import rename_apart
 from ..functions import unfold_all
+from ..memo import remembered
 from ..notation import Scope
 
 
@@ -24,25 +25,15 @@ def evaluate_derivatives(expr: sp.Expr, scope: Scope) -> sp.Expr:
     """
     if not expr.has(sp.Derivative):
         return expr
-    try:  # the same side under the same declarations: a diagnosis asks many times
-        key = (expr, tuple(scope))
-        hash(key)
-    except TypeError:
-        return _evaluate(expr, scope)
-    if key not in _DONE:
-        if len(_DONE) >= _DONE_SIZE:
-            _DONE.pop(next(iter(_DONE)))
-        _DONE[key] = _evaluate(expr, scope)
-    return _DONE[key]
+    # the same side under the same declarations: a diagnosis asks many times
+    return _evaluate(expr, tuple(scope))
 
 
-_DONE: dict = {}  # (expression, declarations) -> its derivatives worked out
-_DONE_SIZE = 256
-
-
-def _evaluate(expr: sp.Expr, scope: Scope) -> sp.Expr:
-    # H(p) and the like unfold over the sizes of ``scope``, whatever scope the caller is in:
-    # the result depends on the arguments alone, as the memo above needs.
+@remembered(256)
+def _evaluate(expr: sp.Expr, declarations: tuple) -> sp.Expr:
+    # H(p) and the like unfold over the sizes of the declarations, whatever scope the caller
+    # is in: the result depends on the arguments alone, as the memo needs.
+    scope = Scope(declarations)
     with cond.using_scope(scope):
         return _work_out(expr, scope)
 

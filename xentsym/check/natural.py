@@ -13,13 +13,13 @@ cancelled that the domains do not prove nonzero.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import sympy as sp
 
 from .. import conditions as cond
 from ..domains import NATURAL, REAL
 from ..functions import unfold_all
+from ..memo import remembered
 from ..notation import Scope
 
 
@@ -132,13 +132,10 @@ def divisors(exprs, scope: Scope) -> tuple:
 
 def _shown_nonzero(base: sp.Expr, scope: Scope) -> bool:
     """Whether the domains show ``base`` nonzero (a chain's steps share their divisors)."""
-    try:
-        return _nonzero_under(base, tuple(scope))
-    except TypeError:  # an expression that cannot be hashed
-        return _nonzero_in(base, scope)
+    return _nonzero_under(base, tuple(scope))
 
 
-@lru_cache(maxsize=1024)
+@remembered(1024)
 def _nonzero_under(base: sp.Expr, declarations: tuple) -> bool:
     return _nonzero_in(base, Scope(declarations))
 

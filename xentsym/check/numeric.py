@@ -26,7 +26,6 @@ samples at a time, on fewer samples, or refused, never allowed to exhaust memory
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import mpmath
 import numpy as np
@@ -38,6 +37,7 @@ from ..conditions import current_scope
 from ..domains import NATURAL, REAL
 from ..errors import XentsymError
 from ..functions import unfold_all
+from ..memo import remembered
 from ..notation import Scope
 from .compile import Env, NumericError, evaluate
 from .result import NumericResult  # noqa: F401  (re-exported: its home is result.py)
@@ -150,13 +150,10 @@ def _prepare(expr: sp.Expr) -> sp.Expr:
     """Definitions unfolded, indices renamed apart, huge constants defused."""
     expr = sp.sympify(expr)
     # H(p) unfolds over the sizes the current scope declares: the scope is part of the key.
-    try:
-        return _prepared(expr, tuple(current_scope()))
-    except TypeError:  # an expression that cannot be hashed
-        return _defuse(rename_apart(unfold_all(expr)))
+    return _prepared(expr, tuple(current_scope()))
 
 
-@lru_cache(maxsize=512)  # a chain's step i+1 starts where step i ended: asked twice
+@remembered(512)  # a chain's step i+1 starts where step i ended: asked twice
 def _prepared(expr: sp.Expr, declarations: tuple) -> sp.Expr:
     return _defuse(rename_apart(unfold_all(expr)))
 
@@ -170,7 +167,7 @@ def _terms(expr: sp.Expr, sizes: dict) -> int:
     return _terms_at(expr, frozenset(sizes.items()))
 
 
-@lru_cache(maxsize=1024)  # every batch asks several times
+@remembered(1024)  # every batch asks several times
 def _terms_at(expr: sp.Expr, sizes: frozenset) -> int:
     return _count(expr, {s: sp.Integer(v) for s, v in sizes})
 
