@@ -41,6 +41,11 @@ def default_dir() -> Path:
     return Path(os.environ.get(ENV_DIR) or DEFAULT_DIR)
 
 
+def chosen_folder(args) -> str | None:
+    """The cache folder a command's ``--no-cache``/``--cache-dir`` choose (None: none)."""
+    return None if args.no_cache else str(args.cache_dir or default_dir())
+
+
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of the xentsym sources on the check path and the versions of what computes
@@ -174,4 +179,5 @@ def write_atomic(path: Path, text: str) -> bool:
     return True
 
 
-__all__ = ["VerdictCache", "step_key", "default_dir", "code_digest", "write_atomic", "ENV_DIR"]
+__all__ = ["VerdictCache", "step_key", "default_dir", "chosen_folder", "code_digest", "write_atomic",
+           "ENV_DIR"]

@@ -125,10 +125,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(args):
-    from .cache import default_dir
+    from .cache import chosen_folder
     from .verify import Options
-    cache = None if args.no_cache else str(args.cache_dir or default_dir())
-    return Options(args.samples, args.seed, args.timeout, cache)
+    return Options(args.samples, args.seed, args.timeout, chosen_folder(args))
 
 
 def _check_doc(args, out) -> int:
@@ -193,11 +192,11 @@ def _list(args, out) -> int:
 
 def _verify(args, out) -> int:
     from . import report, runcache
-    from .cache import default_dir
+    from .cache import chosen_folder
+    asked = {"samples": args.samples, "seed": args.seed, "only": args.only}
+    folder = chosen_folder(args)
     cache = None
-    if not args.no_cache:  # a run done before with the same inputs: its report, no SymPy
-        asked = {"samples": args.samples, "seed": args.seed, "only": args.only}
-        folder = str(args.cache_dir or default_dir())
+    if folder is not None:  # a run done before with the same inputs: its report, no SymPy
         cache = runcache.RunCache(folder, runcache.run_key(args.paths, asked))
         entry = cache.get()
         if entry is not None:
@@ -214,15 +213,14 @@ def _verify(args, out) -> int:
             else:
                 yield made
     with runcache.recording() as files:
-        from .verify import verify
         from .pool import usable_cpus
+        from .verify import verify
         results = verify(loaded(), _options(args), args.jobs or usable_cpus())
-    messages = [exc.one_line() for exc in broken]
-    done = [r.to_json() for r in results]
+    done, errors = [r.to_json() for r in results], report.errors_of(broken)
     if cache is not None and all(s.settled for r in results for s in r.steps):
-        cache.put(done, report.errors_of(broken), messages, files,
+        cache.put(done, errors, [exc.one_line() for exc in broken], files,
                   runcache.run_key(args.paths, asked))
-    return _report_run(args, out, done, report.errors_of(broken), None)
+    return _report_run(args, out, done, errors, None)
 
 
 def _report_run(args, out, derivations: list[dict], errors: list[dict],

@@ -8,12 +8,12 @@ def passes(status: str, expect_unproven: str | None) -> bool:
     return status == "verified" or (status == "unproven" and bool(expect_unproven))
 
 
-def summary_of(derivations: list[dict]) -> dict:
-    """How many derivations ended verified, refuted and unproven."""
-    counts = {"verified": 0, "refuted": 0, "unproven": 0}
-    for d in derivations:
-        counts[d["status"]] += 1
-    return counts
+def counts(statuses) -> dict:
+    """How many of ``statuses`` (one per derivation) are verified, refuted and unproven."""
+    out = {"verified": 0, "refuted": 0, "unproven": 0}
+    for status in statuses:
+        out[status] += 1
+    return out
 
 
-__all__ = ["passes", "summary_of"]
+__all__ = ["counts", "passes"]

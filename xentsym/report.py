@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the report is made from plain data: a cached run never loads SymPy
     from .verify import DerivationResult
 
-from .outcome import passes, summary_of
+from .outcome import counts, passes
 
 _MARK = {"verified": "ok", "refuted": "REFUTED", "unproven": "unproven"}
 
@@ -58,12 +58,12 @@ def text_of(derivations: list[dict]) -> str:
         if used:
             out.append("  assuming " + "; ".join(used))
         out.append("")
-    counts = summary_of(derivations)
+    tally = counts(d["status"] for d in derivations)
     steps = sum(len(d["steps"]) for d in derivations)
     expected = sum(d["status"] == "unproven" and passes(d["status"], d["expect_unproven"])
                    for d in derivations)
-    out.append(f"{counts['verified']} verified, {counts['refuted']} refuted, "
-               f"{counts['unproven']} unproven ({_count(len(derivations), 'derivation')}, "
+    out.append(f"{tally['verified']} verified, {tally['refuted']} refuted, "
+               f"{tally['unproven']} unproven ({_count(len(derivations), 'derivation')}, "
                f"{_count(steps, 'step')})"
                + (f"; {_count(expected, 'derivation')} unproven as expected" if expected else ""))
     return "\n".join(out)
@@ -82,5 +82,5 @@ def as_json(results: list[DerivationResult], broken=()) -> str:
 
 def json_of(derivations: list[dict], errors: list[dict]) -> str:
     """``as_json`` from the JSON form of the results."""
-    return json.dumps({"derivations": derivations, "summary": summary_of(derivations),
+    return json.dumps({"derivations": derivations, "summary": counts(d["status"] for d in derivations),
                        "errors": errors}, indent=2, ensure_ascii=False)

@@ -85,9 +85,9 @@ def writable(path: str | Path) -> Path:
 
 def _options(args):
     """verify's options for the checks of ``render``: the defaults, and the step cache."""
-    from ..cache import default_dir
+    from ..cache import chosen_folder
     from ..verify import Options
-    return Options(cache=None if args.no_cache else str(args.cache_dir or default_dir()))
+    return Options(cache=chosen_folder(args))
 
 
 def render(args) -> int:
