@@ -268,3 +268,40 @@ $$\sum_{k=1}^{K} p_k \log t_k \le \log \sum_{k=1}^{K} p_k t_k$$
 """)
     # Jensen reversed fails with every t_k in (0, 1) too; Jensen itself holds for all t > 0
     assert got[0][0] == "refuted" and got[1][0] != "refuted", got
+
+
+def test_a_conventional_name_the_document_redefines_takes_its_meaning(tmp_path):
+    # H of two entries, written over classes: not the usual H of its arguments. Later uses
+    # follow the document's H (values by hand: -log(sigma(2)) = log(1 + e^-2)).
+    got = statuses(tmp_path, r"""
+$$H(A_i, Y_i) = -\sum_{c=1}^{3} Y_{ic} \log(\sigma(A_{ic}))$$
+
+$$H(A_1, Y_1) = -Y_{1,1}\log\sigma(A_{1,1}) - Y_{1,2}\log\sigma(A_{1,2}) - Y_{1,3}\log\sigma(A_{1,3})$$
+
+$$H(A_2, Y_2) = -Y_{2,1}\log\sigma(A_{2,1}) - Y_{2,2}\log\sigma(A_{2,2})$$
+
+$$H(A_i, Y_i) = \sum_{c=1}^{3} Y_{ic} \log(1 + e^{-A_{ic}})$$
+""")
+    assert [s for s, _ in got] == ["defined", "verified", "refuted", "verified"], got
+    assert "own meaning" in got[0][1]
+
+
+def test_a_conventional_name_restated_with_its_own_variables_is_still_checked(tmp_path):
+    # Only a body with other variables redefines H; a wrong sign in H(p) is an error to find.
+    got = statuses(tmp_path, r"""
+$$H(p) = \sum_{k=1}^{K} p_k \log p_k$$
+
+$$H(p) = -\sum_{k=1}^{K} p_k \log p_k$$
+""")
+    assert [s for s, _ in got] == ["refuted", "verified"], got
+
+
+def test_adjacent_index_letters_are_one_index_each(tmp_path):
+    # Read as a name x_ij, the term would be a constant of the sum over j and the first
+    # step would verify; entry by entry it is false (x_{i1} != x_{i2} refutes it).
+    got = statuses(tmp_path, r"""
+$$\sum_{j=1}^{2} x_{ij} = 2 x_{i1}$$
+
+$$\sum_{j=1}^{2} w_{ij} x_{j} = w_{i1} x_1 + w_{i2} x_2$$
+""")
+    assert [s for s, _ in got] == ["refuted", "verified"], got

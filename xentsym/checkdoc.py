@@ -8,7 +8,8 @@ How one document is read (README, "Checking a document you already have", says i
   ``\\sigma`` ...) or defined earlier, is *checked*: equal bodies verify; a body that keeps
   the optimisers (a positive factor, an added constant, the sign flipped with min and max
   swapped) verifies as that relation; anything else is refuted. A restatement that brings in
-  other variables reuses the name for another quantity: it is learned, with a warning.
+  other variables reuses the name for another quantity: it is learned, with a warning; so is
+  a built-in name applied to entries its body reads at another rank (``docdefs.redefines``).
   A symbol set to a number (``x = 1``) is a ``condition``, never a definition.
 * **Other relations** never define: ``<=``/``>=`` are checked as inequalities; ``\\approx``,
   ``\\neq``, ``\\sim`` and the like are ``unchecked``.
@@ -25,9 +26,10 @@ import sympy as sp
 from . import document as docs
 from .check.worker import Worker
 from .dochints import Declared, Defined, Specialised, read_hint
-from .docclaims import OPTIMISER_DOMAINS, ClaimsMixin, atoms_of
+from .docclaims import OPTIMISER_DOMAINS, RIGHT_ONLY, ClaimsMixin, atoms_of
 from .docdiagnose import DiagnoseMixin
-from .docdefs import INFORMATION, Definitions, Known, is_name, mentions, name_key
+from .docdefs import (INFORMATION, Definitions, Known, is_name, mentions, name_key,
+                      redefines)
 from .docrescue import READINGS
 from .docreport import STATUSES, DocReport, DocStep
 from .doctable import DocTable
@@ -206,7 +208,7 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
         rows, self.display_rows = self.display_rows, []
         for st, row, derivative, first, known in rows:
             later = set(self.defs.known) - known
-            if later and row.status == "unproven" and "appears on the right only" in row.message:
+            if later and row.status == "unproven" and RIGHT_ONLY in row.message:
                 self._run(st, row, derivative, first)
     @staticmethod
     def _without(row: DocStep, condition: str) -> None:
@@ -275,6 +277,15 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
                                     "identity", res[2], None)
             return self._fill(row, res, (lhs, rhs))
         res = self._check(lhs, rhs, EQUAL, given)
+        if first and res[0] != "verified" and redefines(lhs, rhs):
+            # H(A_i, Y_i) = -\sum_c Y_{ic} \log \sigma(A_{ic}): not the usual H of its
+            # arguments, so the document's own H from here on (checked against it later)
+            row.status = "defined"
+            row.message = f"{row.lhs} is given this document's own meaning from here on (its " \
+                          f"right side has variables other than its arguments)"
+            self.report.warnings.append((st.line, row.message))
+            self.defs.learn(lhs, rhs, name_key(lhs), st.line)
+            return
         if res[0] == "refuted" and first and self.defs.unit == 1 and \
                 isinstance(lhs, INFORMATION):
             res = self._unit(lhs, rhs, given) or res

@@ -36,6 +36,8 @@ from .verify import check_step, numeric_task
 
 # Domains whose names are probabilities: the parameters of a model, and what I(.) takes.
 OPTIMISER_DOMAINS = frozenset({"probability", "distribution"})
+# Why a claim is unproven when one side has a variable the other lacks (checkdoc reads it).
+RIGHT_ONLY = "appears on the right only"
 
 def _one_index(lhs, rhs):
     r"""Both sides with one symbol per index name: the reader makes j in a_j an integer and
@@ -184,8 +186,7 @@ class ClaimsMixin:
         # A bound by a number (L >= 0) has nothing on one side: nothing is left undefined.
         if new and not new_symbols and not (relation == AT_MOST and is_number(left)):
             name = _show(new[0], right)
-            return "unproven", (f"{name} appears on the right only and the document does not "
-                                f"define it; a hint such as {self._hint_example(name)} "
+            return "unproven", (f"{name} {RIGHT_ONLY} and the document does not define it; a hint such as {self._hint_example(name)} "
                                 f"would settle it"), [], None
         # The range of an unbounded sum (N_i in \sum_i) is known only to the prose.
         ranges = {r.name for e in (left, right) for r in e.atoms(RangeSize)}

@@ -46,6 +46,44 @@ def is_name(e) -> bool:
         isinstance(a, (sp.Symbol, sp.Indexed, sp.IndexedBase)) for a in e.args)
 
 
+def is_call(e) -> bool:
+    r"""A function applied to arguments that a document may define: an unknown one (``J(w)``)
+    or a conventional one it gives its own meaning (``H(A_i, Y_i) := -\sum_c ...``)."""
+    return isinstance(e, (AppliedUndef, *INFORMATION))
+
+
+def redefines(lhs, rhs) -> bool:
+    r"""``lhs = rhs`` gives a conventional name (H, D_KL ...) a meaning of the document's own:
+    the name applied to entries or scalars, and a body that does not use it and reads an
+    argument at another rank than it was given (``H(A_i, Y_i) = -\sum_c Y_{ic} \log \sigma(A_{ic})``: an
+    entry of A as argument, a row of A in the body). Any other body is a claim about the
+    usual meaning, to be checked (variables the reader cannot relate to the arguments, as
+    in ``H(X) = -E_{x \sim P}[\log p(x)]``, leave it unproven, not redefined).
+
+    >>> from xentsym.functions import Entropy
+    >>> p, A = sp.IndexedBase("p"), sp.IndexedBase("A")
+    >>> i, k = sp.symbols("i k", integer=True)
+    >>> redefines(Entropy(p), -sp.Sum(p[k] * sp.log(p[k]), (k, 1, 3)))
+    False
+    >>> redefines(Entropy(A[i]), -sp.Sum(A[i, k] * sp.log(A[i, k]), (k, 1, 3)))
+    True
+    """
+    if not (isinstance(lhs, INFORMATION) and isinstance(rhs, sp.Expr)
+            and not rhs.has(lhs.func)
+            and all(is_name(a) for a in lhs.args)):
+        return False  # H(p), H(Y | X): whole distributions, as the usual meaning takes them
+    ranks: dict = {}
+    for x in rhs.atoms(sp.Indexed):
+        ranks.setdefault(x.base.label, set()).add(len(x.indices))
+    for x in rhs.free_symbols:
+        if isinstance(x, sp.Symbol) and x not in ranks:
+            ranks.setdefault(x, set()).add(0)
+
+    given = [(ranks.get(a.base.label, set()), len(a.indices)) if isinstance(a, sp.Indexed)
+             else (ranks.get(a, set()), 0) for a in lhs.args]
+    return all(ranks for ranks, _ in given) and any(rank not in ranks for ranks, rank in given)
+
+
 def name_key(lhs) -> str:
     """The key of a defined name, from what was read (``(R)``, ``{R}`` and ``R + 0`` are R)."""
     return sp.srepr(lhs)
@@ -79,7 +117,7 @@ class Definitions:
         self.known[key] = Known(body, line)
         if isinstance(body, Objective):
             return
-        if isinstance(lhs, AppliedUndef):
+        if is_call(lhs):
             self.functions.append(FunctionDef(str(lhs.func), lhs.args, body))
         elif isinstance(lhs, sp.Indexed):
             self.families[str(lhs.base.label)] = (lhs.indices, body)
@@ -93,7 +131,7 @@ class Definitions:
         if isinstance(lhs, (sp.Indexed, sp.Symbol)):
             label = lhs.base.label if isinstance(lhs, sp.Indexed) else lhs.name
             self.families.pop(str(label), None)
-        if isinstance(lhs, AppliedUndef):
+        if is_call(lhs):
             self.functions = [f for f in self.functions
                               if not (f.name == str(lhs.func) and f.params == lhs.args)]
         self.symbols.pop(lhs, None)
@@ -178,13 +216,36 @@ class Definitions:
             if not fits:
                 return call
             best = max(fits, key=lambda fd: score(fd, call.args))
-            return best.body.xreplace(dict(zip(best.params, call.args)))
+            return best.body.xreplace(binding(best.params, call.args))
         for _ in range(MAX_NESTING):
-            new = expr.replace(lambda e: isinstance(e, AppliedUndef), expand)
+            new = expr.replace(is_call, expand)
             if new == expr:
                 break
             expr = new
         return expr
+
+
+def binding(params, args) -> dict:
+    """What a function's body needs replaced to take ``args`` for its ``params``. An entry
+    parameter (``A_i``) binds its index and family, so the body's ``A_{ic}`` becomes ``A_{1c}``
+    for the argument ``A_1``; indices bound two ways keep the plain replacement.
+
+    >>> A, B, i = sp.IndexedBase("A"), sp.IndexedBase("B"), sp.Symbol("i", integer=True)
+    >>> binding((A[i],), (B[1],))
+    {i: 1, A: B}
+    """
+    swap: dict = {}
+    for param, arg in zip(params, args):
+        if isinstance(param, sp.Indexed) and isinstance(arg, sp.Indexed) and \
+                param.rank == arg.rank and all(isinstance(i, sp.Symbol) for i in param.indices):
+            pairs = dict(zip(param.indices, arg.indices))
+            if param.base != arg.base:
+                pairs[param.base] = arg.base
+            if all(swap.get(k, v) == v for k, v in pairs.items()):
+                swap.update(pairs)
+                continue
+        swap[param] = arg
+    return swap
 
 
 def vector_entries(name, body) -> tuple | None:
@@ -229,5 +290,5 @@ def _key(e) -> tuple:
     return (str(e), False)
 
 
-__all__ = ["Definitions", "FunctionDef", "Known", "entries_of", "is_name", "mentions",
-           "name_key", "vector_entries"]
+__all__ = ["Definitions", "FunctionDef", "Known", "binding", "entries_of", "is_call", "is_name",
+           "mentions", "name_key", "redefines", "vector_entries"]

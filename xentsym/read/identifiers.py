@@ -175,6 +175,13 @@ class IdentifiersMixin:
         """Split an index list (i / 1 / i,k / (i,k) / n-1); None if it is a label."""
         nodes = self._unwrap_parens(nodes)
         items, _ = split_top(nodes, lambda ns, q: 1 if is_char(ns[q], ",") else 0)
+        if len(items) == 1 and len(items[0]) > 1 and all(
+                (is_letter(t) and (t.text in INDEX_LETTERS or t.text in ctx.bound))
+                or (isinstance(t, Tok) and t.kind == "number" and t.text.isdigit())
+                for t in items[0]) and any(is_letter(t) for t in items[0]):
+            # w_{ij}, w_{i1}, Y_{ic} under \sum_c: one index per letter or number, as
+            # \sum_j x_{ij} must depend on j (read as the name x_ij it would be a constant)
+            return [[t] for t in items[0]]
         for item in items:
             if not item:
                 return None
