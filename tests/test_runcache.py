@@ -211,3 +211,17 @@ def test_installed_packages_and_look_alike_paths_are_not_taken_as_covered(tmp_pa
              str(xentsym_dir / "cli.py"): None}  # xentsym itself: keyed by its sources
     deps = runcache.dependencies(files, tmp_path / "cache")
     assert set(deps) == set(files) - {str(xentsym_dir / "cli.py")}
+
+
+def test_the_library_versions_in_the_key_are_the_installed_ones():
+    # read off folder names for speed: they must agree with what importlib.metadata says
+    from importlib.metadata import PackageNotFoundError, version
+
+    from xentsym import fingerprint
+    line = fingerprint.versions()
+    for name in fingerprint.LIBRARIES + fingerprint.ARITHMETIC:
+        try:
+            expected = version(name)
+        except PackageNotFoundError:
+            expected = "-"
+        assert f"|{name}={expected}|" in line, (name, line)

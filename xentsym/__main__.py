@@ -1,6 +1,4 @@
 """``python -m xentsym``: the same as the ``xentsym`` command."""
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

@@ -191,7 +191,7 @@ def _list(args, out) -> int:
 
 
 def _verify(args, out) -> int:
-    from . import report, runcache
+    from . import collector, report, runcache
     from .cache import chosen_folder
     asked = {"samples": args.samples, "seed": args.seed, "only": args.only}
     folder = chosen_folder(args)
@@ -213,8 +213,9 @@ def _verify(args, out) -> int:
             else:
                 yield made
     with runcache.recording() as files:
-        from .pool import usable_cpus
-        from .verify import verify
+        with collector.paused():
+            from .pool import usable_cpus
+            from .verify import verify
         results = verify(loaded(), _options(args), args.jobs or usable_cpus())
     done, errors = [r.to_json() for r in results], report.errors_of(broken)
     if cache is not None and all(s.settled for r in results for s in r.steps):
@@ -334,5 +335,21 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGINT, previous)
 
 
+def run() -> None:
+    """The ``xentsym`` command: ``main``, then an exit that skips freeing objects one by one.
+    Everything is written and flushed by then; a normal exit spent 0.09 s of a 1.1 s
+    ``verify`` run taking SymPy's expressions and caches apart (mypy exits the same way).
+    Job processes are gone already, and any left die with this one (PR_SET_PDEATHSIG)."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = code or EXIT_PIPE
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

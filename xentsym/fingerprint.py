@@ -23,20 +23,49 @@ SETTINGS = ("SYMPY_", "MPMATH_")
 def versions() -> str:
     """The interpreter, the installed versions of LIBRARIES and ARITHMETIC, and the SymPy
     and mpmath settings in the environment, as one line."""
-    from importlib.metadata import PackageNotFoundError, version
-
     from . import __version__
 
-    def installed(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return "-"
-    libs = "|".join(f"{name}={installed(name)}" for name in LIBRARIES + ARITHMETIC)
+    found = _listed_versions(LIBRARIES + ARITHMETIC)
+    # not listed: not installed; listed without a version: the metadata says it
+    libs = "|".join(f"{name}={found[name] or _metadata_version(name)}" if name in found
+                    else f"{name}=-" for name in LIBRARIES + ARITHMETIC)
     settings = "|".join(sorted(f"{k}={v}" for k, v in os.environ.items()
                                if k.startswith(SETTINGS)))
     return (f"xentsym={__version__}|{libs}|python={sys.version_info[:3]}|"
             f"{os.path.realpath(sys.executable)}|{sys.prefix}|{settings}")
+
+
+def _listed_versions(names) -> dict:
+    """{name: version} read off the ``name-version.dist-info`` (or ``.egg-info``) entries on
+    ``sys.path``, the first of each name, as ``importlib.metadata`` finds it: one listing per
+    folder, where the metadata cost 18 ms of every run (a search of every folder for each
+    name, and the absent ones searched through)."""
+    wanted = {_normal(n): n for n in names}
+    found: dict = {}
+    for entry in sys.path:
+        try:
+            items = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in items:
+            if item.endswith((".dist-info", ".egg-info")):
+                name, _, version = item.rsplit(".", 1)[0].partition("-")
+                key = wanted.get(_normal(name))
+                if key is not None and key not in found:
+                    found[key] = version or None  # no version in the name: ask the metadata
+    return found
+
+
+def _normal(name: str) -> str:
+    return name.replace("-", "_").replace(".", "_").lower()
+
+
+def _metadata_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
 
 
 def sources(skip: frozenset = frozenset()) -> str:
