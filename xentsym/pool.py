@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from multiprocessing.reduction import ForkingPickler
 
-from . import pickling  # noqa: F401  (families keep their assumptions in the pipe)
+from . import collector, pickling  # noqa: F401  (pickling: families keep their assumptions in the pipe)
 from .check.worker import die_with
 
 
@@ -147,6 +147,7 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
     following, exhausted = 0, False
 
     def spawn() -> None:
+        collector.before_fork()
         parent, child = ctx.Pipe()
         slot = free.pop() if free else len(procs)
         proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot, os.getpid()))

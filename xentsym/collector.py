@@ -1,0 +1,32 @@
+"""The garbage collector: off while the libraries load, and frozen before a job forks.
+
+Loading SymPy makes some 10^5 long-lived objects and no garbage, yet the collector scans
+them again and again on the way (25 ms of a 160 ms ``import sympy`` here). Objects alive at
+a fork are frozen (``gc.freeze``), as the ``gc`` documentation advises for fork without
+exec: a job's collections then skip them instead of scanning, and so writing into, the
+pages it shares with the parent.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+
+
+@contextlib.contextmanager
+def paused():
+    """No collection while the block runs (module imports: nothing there is garbage)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def before_fork() -> None:
+    """Keep what is alive now out of every later collection, here and in the forked jobs."""
+    gc.freeze()
+
+
+__all__ = ["before_fork", "paused"]
