@@ -68,7 +68,7 @@ def _key(step, scope, **options):
     return C.step_key(step, scope, Options(**options))
 
 
-def test_the_key_covers_sides_domains_options_and_versions(monkeypatch):
+def test_the_key_covers_sides_domains_options_and_versions(monkeypatch, tmp_path):
     step = _power(2 * sp.log(beta)).steps[0]
     scope = Scope([Declaration(beta, PROBABILITY)])
     base = _key(step, scope)
@@ -79,12 +79,17 @@ def test_the_key_covers_sides_domains_options_and_versions(monkeypatch):
     assert base != _key(step, scope, seed=1)
     assert base == _key(step, scope, timeout=1.0)  # only finished verdicts are stored
     import importlib.metadata
+    import sys
 
     from xentsym.fingerprint import versions
-    installed = importlib.metadata.version
-    for library in ("sympy", "numpy", "mpmath"):  # the installed versions, as metadata says
-        monkeypatch.setattr(importlib.metadata, "version",
-                            lambda name, lib=library: "0.0.1" if name == lib else installed(name))
+    for library in ("sympy", "numpy", "mpmath"):
+        # another version installed ahead on the path: what importlib.metadata now reports
+        site = tmp_path / library
+        (site / f"{library}-0.0.1.dist-info").mkdir(parents=True)
+        (site / f"{library}-0.0.1.dist-info" / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {library}\nVersion: 0.0.1\n")
+        monkeypatch.setattr(sys, "path", [str(site), *sys.path])
+        assert importlib.metadata.version(library) == "0.0.1"
         C.code_digest.cache_clear()
         versions.cache_clear()
         assert _key(step, scope) != base, library
@@ -226,3 +231,18 @@ def test_a_numeric_check_out_of_memory_is_not_kept(folder, monkeypatch):
         result = check_step(step, scope, Options(samples=100, cache=str(folder)), worker)
     assert result.status == "unproven" and not result.settled
     assert not list(folder.rglob("*.json"))
+
+
+def test_the_key_tells_apart_what_srepr_does_and_an_undefined_functions_assumptions():
+    from xentsym.cache import _structure
+    from xentsym.discover import discover
+    sides = [e for d in discover([str(ROOT / "derivations")]) for s in d.steps
+             for e in (s.before, s.after)]
+    x = sp.Symbol("x")
+    sides += [sp.Float(1.0, 15) * x, sp.Float(1.0, 30) * x, sp.Symbol("x", positive=True),
+              sp.Function("f")(x), sp.Function("f", positive=True)(x), sp.Dummy("x") + 1]
+    seen: dict = {}
+    for e in sides:
+        seen.setdefault(_structure(e), set()).add(e)
+    assert all(len(same) == 1 for same in seen.values())  # one text, one expression
+    assert len({sp.srepr(e) for e in sides}) <= len(seen)

@@ -299,7 +299,7 @@ def test_verify_reports_every_broken_script_and_checks_the_rest(capsys, tmp_path
 
 
 def test_verify_jobs_give_the_report_of_one_process(capsys, tmp_path):
-    # The heaviest derivation (by steps) is handed out first; the report keeps file order.
+    # The largest script is handed out first; the report keeps file order.
     for name in ("binary_entropy.py", "kl_split.py", "mle_to_cross_entropy.py"):
         shutil.copy(ROOT / "derivations" / name, tmp_path / name)
     (tmp_path / "z_wrong.py").write_text(textwrap.dedent('''
@@ -324,6 +324,38 @@ def test_verify_jobs_give_the_report_of_one_process(capsys, tmp_path):
     files = [Path(d["file"]).name for d in reports[0]["derivations"]]
     assert files == sorted(files) and names[-1] == "wrong-power"
     assert reports[0]["summary"]["refuted"] == 1 and len(names) >= 4
+
+
+def test_verify_a_name_defined_twice_keeps_the_first_whatever_the_jobs(capsys, tmp_path):
+    # Each job runs its own scripts: the rules across scripts (a name used twice, --only)
+    # must still follow file order.
+    template = textwrap.dedent('''
+        import sympy as sp
+        from xentsym import Derivation
+        from xentsym.notation import beta
+        d = Derivation({name!r}, "a power", sp.log(beta**2))
+        d.claim({factor} * sp.log(beta), "log of a square")
+        ''')
+    (tmp_path / "a_first.py").write_text(template.format(name="twice", factor=2))
+    (tmp_path / "b_second.py").write_text(
+        template.format(name="twice", factor=3)
+        + template.format(name="other", factor=2).replace("d = ", "e = ").replace("d.", "e."))
+    for jobs in ("1", "2"):
+        code, out, err = run(capsys, "verify", tmp_path, "--no-cache", "--samples", "200",
+                             "--jobs", jobs, "--format", "json")
+        doc = json.loads(out)
+        assert code == 2, jobs
+        assert [(d["name"], d["status"]) for d in doc["derivations"]] == \
+            [("twice", "verified"), ("other", "verified")], jobs
+        (error,) = doc["errors"]
+        assert Path(error["file"]).name == "b_second.py" and error["line"] == 5
+        assert "'twice' is used twice" in error["message"] and "a_first.py" in error["message"]
+        code, out, err = run(capsys, "verify", tmp_path, "--no-cache", "--samples", "200",
+                             "--jobs", jobs, "--only", "other", "--format", "json")
+        doc = json.loads(out)
+        assert code == 2 and [d["name"] for d in doc["derivations"]] == ["other"], jobs
+        code, out, err = run(capsys, "verify", tmp_path, "--jobs", jobs, "--only", "none")
+        assert code == 2 and "no derivation named 'none'; known: twice, other" in err, jobs
 
 
 # --- signals and pipes ------------------------------------------------------------------------

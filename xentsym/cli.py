@@ -202,24 +202,19 @@ def _verify(args, out) -> int:
         if entry is not None:
             return _report_run(args, out, entry["derivations"], entry["errors"],
                                entry["messages"])
-    broken: list[XentsymError] = []
 
-    def loaded():  # checking starts while later scripts still load
-        from .discover import load_all
-        for made in load_all(args.paths, only=args.only):
-            if isinstance(made, XentsymError):
-                broken.append(made)
-                print(made.one_line(), file=sys.stderr, flush=True)
-            else:
-                yield made
+    def met(exc: XentsymError) -> None:  # a broken script is told as it is met
+        print(exc.one_line(), file=sys.stderr, flush=True)
     with runcache.recording() as files:
         with collector.paused():
             from .pool import usable_cpus
-            from .verify import verify
-        results = verify(loaded(), _options(args), args.jobs or usable_cpus())
-    done, errors = [r.to_json() for r in results], report.errors_of(broken)
-    if cache is not None and all(s.settled for r in results for s in r.steps):
-        cache.put(done, errors, [exc.one_line() for exc in broken], files,
+            from .verify_scripts import verify_scripts
+        run = verify_scripts(args.paths, _options(args), args.jobs or usable_cpus(),
+                             args.only, record=cache is not None, met=met)
+    files.update({k: v for k, v in run.files.items() if k not in files})
+    done, errors = run.reports, report.errors_of(run.broken)
+    if cache is not None and run.settled:
+        cache.put(done, errors, [exc.one_line() for exc in run.broken], files,
                   runcache.run_key(args.paths, asked))
     return _report_run(args, out, done, errors, None)
 

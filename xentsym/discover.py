@@ -5,7 +5,7 @@ import importlib.util
 import sys
 import traceback
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .derivation import Derivation
 from .errors import DerivationError, XentsymError
@@ -84,26 +84,39 @@ def load_all(paths=("derivations",), only: str | None = None
              ) -> Iterator[Derivation | XentsymError]:
     """What ``discover_all`` finds, each derivation as soon as its script has run and each
     error as it is met, so checking can start while later scripts still load."""
-    seen: dict[str, Derivation] = {}
     scripts: list[Path] = []
     for raw in paths:
         try:
             scripts += script_paths([raw])
         except XentsymError as exc:
             yield exc
-    for path in scripts:
-        try:
-            loaded = load_script(path)
-        except XentsymError as exc:
-            yield exc.located(str(path))
+
+    def loaded():
+        for path in scripts:
+            try:
+                yield path, load_script(path)
+            except XentsymError as exc:
+                yield path, exc.located(str(path))
+    yield from collate(loaded(), only)
+
+
+def collate(loaded: Iterable[tuple], only: str | None = None) -> Iterator:
+    """The derivations of scripts loaded in order, ``(path, derivations or the error the
+    script failed with)``, as ``load_all`` yields them: a name used twice is an error at its
+    second use, ``only`` keeps the one of that name (an error when no script defines it).
+    A derivation here is anything with a ``name`` and an ``origin`` (file, line)."""
+    seen: dict[str, str] = {}  # name -> the file that defined it first
+    for path, got in loaded:
+        if isinstance(got, XentsymError):
+            yield got
             continue
-        for d in loaded:
+        for d in got:
             if d.name in seen:
                 yield DerivationError(
-                    f"derivation name {d.name!r} is used twice (also in "
-                    f"{seen[d.name].origin[0]})", file=str(path), line=d.origin[1])
+                    f"derivation name {d.name!r} is used twice (also in {seen[d.name]})",
+                    file=str(path), line=d.origin[1])
                 continue
-            seen[d.name] = d
+            seen[d.name] = d.origin[0]
             if only is None or d.name == only:
                 yield d
     if only is not None and only not in seen:

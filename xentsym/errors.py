@@ -13,6 +13,10 @@ class XentsymError(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self):
+        # with its location: a job sends the errors of the scripts it ran to the parent
+        return _restored, (type(self), self.args, dict(self.__dict__))
+
     def located(self, file: str | None = None, line: int | None = None,
                 column: int | None = None) -> "XentsymError":
         """Fill in a location the raiser did not know; return self."""
@@ -52,3 +56,11 @@ class MissingExtra(XentsymError):
         super().__init__(f"{package} is not installed; run: pip install 'xentsym[{extra}]'")
         self.package = package
         self.extra = extra
+
+
+def _restored(cls, args: tuple, state: dict) -> XentsymError:
+    """An error as pickled: its class, message and location (``XentsymError.__reduce__``)."""
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc

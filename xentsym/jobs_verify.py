@@ -15,6 +15,14 @@ from .derivation import Derivation
 from .verify import DerivationResult, Options, StepResult, check_all
 
 
+def runner():
+    """What runs the symbolic checks: a job runs them itself, under a timer and the
+    parent's watchdog; the parent (checking what a dead job left) forks a worker."""
+    from .check.alarm import InProcess
+    from .check.worker import Worker
+    return InProcess(pool.watch, pool.retire) if pool.in_job() else Worker()
+
+
 class _Checker:
     """``work`` for the pool: one derivation's step outcomes as plain tuples."""
 
@@ -22,10 +30,8 @@ class _Checker:
         self.options, self.runner = options, None
 
     def work(self, d: Derivation) -> tuple:
-        if self.runner is None:  # a job runs the checks itself; the parent (a fallback) forks
-            from .check.alarm import InProcess
-            from .check.worker import Worker
-            self.runner = InProcess(pool.watch, pool.retire) if pool.in_job() else Worker()
+        if self.runner is None:
+            self.runner = runner()
         return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled,
                       tuple(s.declared()))
                      for s in check_all(d, self.options, self.runner).steps)
@@ -67,4 +73,4 @@ def verify_in_jobs(derivations, options: Options, jobs: int) -> list[DerivationR
         for d, steps in zip(made, outcomes)]
 
 
-__all__ = ["verify_in_jobs"]
+__all__ = ["runner", "verify_in_jobs"]
