@@ -21,7 +21,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import asdict, fields
+from dataclasses import fields
 from pathlib import Path
 
 ENV_DIR = "XENTSYM_CACHE_DIR"  # where the cache lives when --cache-dir is not given
@@ -162,9 +162,10 @@ def step_key(step, scope, options) -> str:
 
 
 def _encode(sym, num) -> dict:
-    s = asdict(sym)
+    # field by field, not asdict: its deep copies cost more than the rest of a cold put
+    s = {f.name: getattr(sym, f.name) for f in fields(sym)}
     s["conditions"] = [str(c) for c in sym.conditions]  # SideConditions, kept as their text
-    return {"symbolic": s, "numeric": asdict(num)}
+    return {"symbolic": s, "numeric": {f.name: getattr(num, f.name) for f in fields(num)}}
 
 
 def _decode(data: dict):
@@ -180,13 +181,14 @@ def _decode(data: dict):
 
 
 class VerdictCache:
-    """One folder of entries ``<key[:2]>/<key>.json``."""
+    """One folder of entries ``<key[:1]>/<key>.json``."""
 
     def __init__(self, folder):
         self.folder = Path(folder)
 
     def _path(self, key: str) -> Path:
-        return self.folder / f"v{FORMAT}" / key[:2] / f"{key}.json"
+        # 16 folders: a cold run creates each once (one per entry cost a mkdir per step)
+        return self.folder / f"v{FORMAT}" / key[:1] / f"{key}.json"
 
     def get(self, key: str):
         """``(SymbolicResult, NumericResult)`` stored for ``key``, or None."""
