@@ -13,6 +13,7 @@ from . import rules as R
 from .check.result import SymbolicResult
 from .derivation import Derivation, Step
 from .domains import words
+from .memo import remembered
 from .relations import AT_MOST, EQUAL
 
 if TYPE_CHECKING:
@@ -93,10 +94,10 @@ class StepResult:
         """The declared domains of the names the step uses, as text."""
         if self.said is not None:
             return list(self.said)
-        exprs = (self.step.before, self.step.after)
-        bases = {b for e in exprs for b in e.atoms(sp.IndexedBase)}
+        named = [_names(e) for e in (self.step.before, self.step.after)]
+        bases = set().union(*(b for b, _ in named))
         families = {str(b.label) for b in bases}
-        scalars = {s for e in exprs for s in e.free_symbols} - {b.label for b in bases}
+        scalars = set().union(*(f for _, f in named)) - {b.label for b in bases}
         out = []
         for d in (self.scope or ()):
             if isinstance(d.obj, sp.IndexedBase):
@@ -106,6 +107,12 @@ class StepResult:
             if used:
                 out.append(f"{name} {words(d.domain)}" + (f" ({d.meaning})" if d.meaning else ""))
         return sorted(set(out))
+
+
+@remembered(512)
+def _names(e) -> tuple[frozenset, frozenset]:
+    """The families and free symbols of one side (each side is also the next step's)."""
+    return frozenset(e.atoms(sp.IndexedBase)), frozenset(e.free_symbols)
 
 
 @dataclass(frozen=True)
