@@ -10,6 +10,7 @@ from scipy import stats
 
 from xentsym import notation as nt
 from xentsym.check import numeric
+from xentsym.conditions import using_scope
 from xentsym.check.compile import Env, NumericError, evaluate
 from xentsym.errors import XentsymError
 from xentsym.functions import CrossEntropy, Entropy, KLDivergence
@@ -344,3 +345,26 @@ def test_verified_needs_a_numeric_pass_not_just_no_witness():
     assert StepResult(step, SymbolicResult("proved"), passed, 0.0).status == "verified"
     witness = NumericResult("failed", 10, {"values": {}, "lhs": 0.0, "rhs": 1.0})
     assert StepResult(step, SymbolicResult("proved"), witness, 0.0).status == "refuted"
+
+
+def test_a_chains_next_step_reuses_the_side_it_starts_with(monkeypatch):
+    # step 1: a = b, step 2: b = c. Step 2 draws the same batches, so its left side b is
+    # not evaluated again; a side on other arrays (another seed) is.
+    a = sp.log(p_success ** 2)
+    b = 2 * sp.log(p_success)
+    c = sp.log(p_success ** 3) - sp.log(p_success)
+    evaluated = []
+    real = numeric._evaluate
+    monkeypatch.setattr(numeric, "_evaluate",
+                        lambda e, env: evaluated.append(e) or real(e, env))
+    numeric._SEEN_VALUES.clear()
+    first = numeric.check_equal(a, b, LECTURE, 500, 7)
+    count = len(evaluated)
+    second = numeric.check_equal(b, c, LECTURE, 500, 7)
+    again = evaluated[count:]
+    third = numeric.check_equal(b, c, LECTURE, 500, 8)
+    assert first.status == second.status == third.status == "passed"
+    with using_scope(LECTURE):
+        prepared = numeric._prepare(b)
+    assert prepared in evaluated[:count] and again and prepared not in again  # c only
+    assert prepared in evaluated[count + len(again):]  # another seed: b again

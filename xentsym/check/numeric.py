@@ -209,6 +209,30 @@ def _evaluate(expr: sp.Expr, env: Env) -> np.ndarray:
                            for s in range(0, env.size, step)])
 
 
+_SEEN_VALUES: dict = {}  # (expr, the batch's arrays by identity) -> (those arrays, values)
+SEEN_VALUES = 16  # batches of values kept: a chain's next step evaluates this side again
+
+
+def _values(expr: sp.Expr, env: Env) -> np.ndarray:
+    """``_evaluate`` of ``expr`` on every sample of ``env``, remembered for the very same
+    arrays: step i+1 of a chain starts with the side step i ended with, and it draws the
+    same batches (``sampling.sample_env`` replays them), so its left side is known."""
+    arrays = (*env.scalars.values(), *env.families.values())
+    key = (expr, env.size, tuple(map(id, arrays)), tuple(env.sizes.items()))
+    try:
+        seen = _SEEN_VALUES.get(key)
+    except TypeError:  # an expression that cannot be hashed: evaluated afresh
+        return _evaluate(expr, env)
+    if seen is not None and all(a is b for a, b in zip(seen[0], arrays)):
+        return seen[1]
+    values = _evaluate(expr, env)
+    values.setflags(write=False)
+    if len(_SEEN_VALUES) >= SEEN_VALUES:
+        _SEEN_VALUES.pop(next(iter(_SEEN_VALUES)))
+    _SEEN_VALUES[key] = (arrays, values)  # the arrays kept alive: their ids stay theirs
+    return values
+
+
 def _keep(env: Env, mask: np.ndarray) -> Env:
     """The rows of ``env`` where ``mask`` holds."""
     if mask.all():
@@ -326,15 +350,16 @@ def _pointwise(lhs, rhs, scope, samples, seed, float_ok, precise_ok) -> NumericR
         lhs, rhs = _prepare(lhs), _prepare(rhs)
         run = _Run((lhs, rhs), scope, samples, seed)
         for env in run.batches():
-            left = _evaluate(lhs, env)
+            left = _values(lhs, env)
             # NaN (undefined, or complex) is not usable; an infinity may be an overflow
             # (exp(800)), which the high-precision re-evaluation tells apart.
             usable = ~np.isnan(left)
             run.count(int(usable.sum()), env.size)
-            env, left = _keep(env, usable), left[usable]
-            if not env.size:
+            if not usable.any():
                 continue
-            right = _evaluate(rhs, env)
+            # on every sample, as the next step's left side will be
+            right = _values(rhs, env)[usable]
+            env, left = _keep(env, usable), left[usable]
             if run.natural:
                 # A name without a declared domain lives where the claim makes sense: where
                 # both sides are defined (log(ab) = log a + log b is not refuted at a, b < 0).
