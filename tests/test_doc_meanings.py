@@ -305,3 +305,22 @@ $$\sum_{j=1}^{2} x_{ij} = 2 x_{i1}$$
 $$\sum_{j=1}^{2} w_{ij} x_{j} = w_{i1} x_1 + w_{i2} x_2$$
 """)
     assert [s for s, _ in got] == ["refuted", "verified"], got
+
+
+def test_a_verdict_names_the_definitions_it_used(tmp_path):
+    path = tmp_path / "doc.md"
+    path.write_text(r"""
+$$\ell(\beta) = \sum_{i=1}^{m} \left(y_i \beta x_i - \log(1 + e^{\beta x_i})\right)$$
+
+$$\frac{\partial \ell(\beta)}{\partial \beta} = \frac{\partial \sum_{i=1}^{m} \left(-y_i \beta x_i + \log(1 + e^{\beta x_i})\right)}{\partial \beta}$$
+
+$$\frac{\partial \ell(\beta)}{\partial \beta} = \sum_{i=1}^{m} x_i \left(y_i - \frac{1}{1 + e^{-\beta x_i}}\right)$$
+
+$$\frac{d (x^2)}{d x} = 2 x$$
+""", encoding="utf-8")
+    rows = check_document(str(path), Options(samples=300)).steps
+    assert [r.status for r in rows] == ["defined", "refuted", "verified", "verified"]
+    # the sign of the loss flipped against line 2's definition: the row says which it used
+    assert any("as line 2 defines it" in a for a in rows[1].assumptions)
+    assert any("as line 2 defines it" in a for a in rows[2].assumptions)
+    assert not any("defines it" in a for a in rows[3].assumptions)

@@ -350,12 +350,25 @@ def test_the_operator_form_still_takes_the_product_after_it():
     assert parse(r"\frac{d^2}{d x^2} x^3", plain=True) == sp.Derivative(x ** 3, (x, 2))
 
 
+def test_a_numerator_that_is_more_than_a_name_is_differentiated_whole():
+    # the fraction groups its numerator: d(ab)/dx, never (da/dx) b
+    x, a, b = (sp.Symbol(s, real=True) for s in "xab")
+    L, M = sp.Symbol("L", real=True), sp.Symbol("M", real=True)
+    assert parse(r"\frac{d a b}{d x}", plain=True) == sp.Derivative(a * b, x)
+    assert parse(r"\frac{d (x^2)}{d x}", plain=True).doit() == 2 * x
+    assert parse(r"\frac{d \log x}{d x}", plain=True).doit() == 1 / x
+    assert parse(r"\frac{\partial L + M}{\partial w}", plain=True) == \
+        sp.Derivative(L + M, w)
+    assert parse(r"\frac{\partial 2 L}{\partial w}", plain=True) == sp.Derivative(2 * L, w)
+    assert parse(r"\frac{d^2 (x^3)}{d x^2}", plain=True).doit() == 6 * x
+    # braces around the numerator or the variable only group
+    theta = sp.Symbol("theta", real=True)
+    assert parse(r"\frac{\partial{L}}{\partial{\theta}}", plain=True) == \
+        sp.Derivative(L, theta)
+
+
 @pytest.mark.parametrize("latex,message", [
-    (r"\frac{d a b}{d x}", "one name"),  # a product on top
-    (r"\frac{d (x^2)}{d x}", "one name"),
-    (r"\frac{d \log x}{d x}", "one name"),
-    (r"\frac{\partial L + M}{\partial w}", "one name"),
-    (r"\frac{\partial 2 L}{\partial w}", "one name"),
+    (r"\frac{d -x}{d x}", "derivative"),  # a signed numerator
     (r"\frac{d e}{d x}", "one name"),  # a constant, not a name
     (r"\frac{\partial^2 L}{\partial w}", "order"),
     (r"\frac{\partial L}{\partial (w + 1)}", "variable"),

@@ -354,8 +354,7 @@ def test_a_fraction_that_only_looks_like_a_derivative_stays_a_fraction():
 
 
 DERIVATIVES_REFUSED = [  # (latex, column, part of the message)
-    (r"\frac{dyz}{dx}", 7, "write a derivative"),
-    (r"\frac{d y z}{dx} x", 7, "write a derivative"),
+    (r"\frac{d -y}{dx} x", 9, "write a derivative"),  # d(yz)/dx is read: the fraction groups
     (r"\frac{d}{dx}", 1, "ends with an operator"),
     (r"\frac{d}{d x} + 1", 15, "brackets"),
     (r"\frac{d}{d x} -x", 15, "brackets"),

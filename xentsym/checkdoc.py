@@ -268,7 +268,7 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
             # A refuted restatement never becomes the meaning, nor one true only under the
             # row's condition.
             if res[0] == "verified" and given == self.given:
-                self.defs.known[key] = Known(rhs, st.line)
+                self.defs.known[key] = Known(rhs, st.line, lhs)
             return self._fill(row, res, (lhs, rhs))
         if stationarity(lhs, rhs, derivative):
             res = self._check(lhs, rhs, EQUAL, given, new_symbols=True)

@@ -99,6 +99,11 @@ class ClaimsMixin:
         ``swap``: ``lhs >= rhs``, checked as ``rhs <= lhs``; the counterexample still names
         the sides as the document writes them."""
         res = self._check_sides(lhs, rhs, relation, given, swap, new_symbols, probe)
+        if res[0] in ("verified", "refuted"):  # the document's definitions it rests on
+            exprs = [e.expr if isinstance(e, Objective) else e for e in (lhs, rhs)]
+            res = (res[0], res[1], list(res[2]) + [
+                f"{latex(k.name)} as line {k.line} defines it"
+                for k in self.defs.used(*exprs)], res[3])
         cex = res[3]
         if swap and isinstance(cex, dict) and "lhs" in cex and "rhs" in cex:
             cex = {**cex, "lhs": cex["rhs"], "rhs": cex["lhs"]}

@@ -32,6 +32,7 @@ class Known:
 
     body: object  # sp.Expr or Objective
     line: int
+    name: object = None  # the left side that was defined (for "L as line 3 defines it")
 
 
 def is_name(e) -> bool:
@@ -114,7 +115,7 @@ class Definitions:
     def learn(self, lhs, body, key: str, line: int) -> None:
         """Remember ``lhs := body``, replacing what the name meant before."""
         self.forget(lhs)
-        self.known[key] = Known(body, line)
+        self.known[key] = Known(body, line, lhs)
         if isinstance(body, Objective):
             return
         if is_call(lhs):
@@ -135,6 +136,17 @@ class Definitions:
             self.functions = [f for f in self.functions
                               if not (f.name == str(lhs.func) and f.params == lhs.args)]
         self.symbols.pop(lhs, None)
+
+    def used(self, *exprs) -> list[Known]:
+        """The definitions that writing out ``exprs`` relies on (those named in them)."""
+        def named(e, name) -> bool:
+            if isinstance(name, sp.Symbol):
+                return name in e.free_symbols
+            if isinstance(name, sp.Indexed):
+                return any(x.base.label == name.base.label for x in e.atoms(sp.Indexed))
+            return is_call(name) and any(c.func == name.func for c in e.atoms(type(name)))
+        return [k for k in self.known.values() if k.name is not None and any(
+            isinstance(e, sp.Basic) and named(e, k.name) for e in exprs)]
 
     def resolve(self, e):
         """``e`` with the defined functions and symbols written out."""

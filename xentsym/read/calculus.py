@@ -26,10 +26,8 @@ class CalculusMixin:
         if order_nodes:
             order = self._derivative_order(brace_children(order_nodes[0]), num[1].start)
         name = self._leibniz_name(num[at:], ctx)
-        if name is False:
-            raise Fail(rf"write a derivative as \frac{{{written}}}{{{written} x}} f or "
-                       rf"\frac{{{written} f}}{{{written} x}} (the numerator holds only "
-                       f"{written}, {written}^{{n}} or one name)", num[0].start)
+        if name is False:  # \frac{\partial \log \sigma(z)}{\partial z}: all of it
+            name = self._numerator(num[at:], ctx, written)
         variables: list[tuple] = []
         j = 0
         while j < len(den):
@@ -38,6 +36,9 @@ class CalculusMixin:
                            den[j].start)
             at = den[j].start
             j += 1
+            if j < len(den) and isinstance(den[j], Group) and den[j].kind == "brace" and \
+                    den[j].children:  # \partial{\theta_j}: braces only group
+                den = den[:j] + list(den[j].children) + den[j + 1:]
             if j >= len(den) or not (starts_name(den[j]) or is_macro(den[j])):
                 raise Fail(f"a variable is missing after {written} in the derivative", at)
             at = den[j].start
@@ -114,6 +115,24 @@ class CalculusMixin:
             return False
         value, end = self.identifier(nodes, 0, ctx)
         return value if end == len(nodes) and is_single_name(value) else False
+
+    def _numerator(self, nodes: list, ctx: Ctx, written: str) -> sp.Expr:
+        r"""What a numerator differentiates when it is more than a name: the whole rest of
+        it (``\partial \log \sigma(A_k)``, ``d (x^2)``, ``\partial{l(\theta)}``), as
+        a fraction's numerator is one quantity. Refused: a signed one (``d -x``), and one
+        that reads as a constant (``d e``: the author's variable e, most likely)."""
+        while nodes and is_macro(nodes[0], *SPACING):
+            nodes = nodes[1:]
+        if not nodes or is_char(nodes[0], "+", "-"):
+            raise Fail(rf"write a derivative as \frac{{{written}}}{{{written} x}} f or "
+                       rf"\frac{{{written} f}}{{{written} x}}", nodes[0].start if nodes else 0)
+        if len(nodes) == 1 and isinstance(nodes[0], Group) and nodes[0].kind == "brace":
+            nodes = nodes[0].children  # \partial{l(\theta)}: braces only group
+        value = self.expression(nodes, ctx, nodes[0].start)
+        if not value.free_symbols:  # \frac{d e}{dx}: a name read as a constant, surely
+            raise Fail(rf"the numerator of {written}/{written}x reads as a constant "
+                       f"({sp.sstr(value)}), not one name", nodes[0].start)
+        return value
 
     @staticmethod
     def _derivative_order(nodes: list, at: int) -> int:

@@ -3,10 +3,11 @@ r"""Leibniz's derivative fractions (``\frac{\partial L}{\partial w}``, ``\frac{d
 ``\frac{d}{dx} f`` is an operator that takes the product after it. With a name in the
 numerator the fraction is a complete value, the derivative of that name:
 ``\frac{\partial L}{\partial w}``, ``\frac{\partial \ell}{\partial z_k}``, ``\frac{d J}{d \theta}``,
-``\frac{\partial^2 L}{\partial w^2}``, ``\frac{d J(\theta)}{d \theta}``. It is read so only when the
-numerator after ``d``/``\partial`` (and its order ``^{n}``) is exactly one name: a symbol, a
-family entry (``y_i``) or a function applied to names (``L(w)``). Anything else
-(``\frac{d (x^2)}{dx}``, ``\frac{d a b}{dx}``, ``\frac{d \log x}{dx}``) is refused as ambiguous.
+``\frac{\partial^2 L}{\partial w^2}``, ``\frac{d J(\theta)}{d \theta}``: the numerator after
+``d``/``\partial`` (and its order ``^{n}``) is exactly one name, a symbol, a family entry
+(``y_i``) or a function applied to names (``L(w)``). Any other numerator
+(``\frac{d (x^2)}{dx}``, ``\frac{d a b}{dx}``, ``\frac{d \log x}{dx}``) is one quantity too,
+differentiated whole, as the fraction groups it (``calculus.CalculusMixin._numerator``).
 
 :func:`numerator_name` finds the nodes of that name; the reader reads them as it reads any
 name, and :func:`is_single_name` checks what it read.
