@@ -51,6 +51,17 @@ def test_sample_vectors_keep_their_sample_index():
     assert isinstance(e, sp.Sum) and same(e.function, theta[e.variables[0]] * x[i, e.variables[0]])
 
 
+def test_a_bold_vector_with_an_index_above_is_that_sample():
+    # a vector has no i-th power: x^i is sample i (x^{t+1}: the next iterate); ^2 stays
+    # the squared norm
+    i = sp.Symbol("i", integer=True, positive=True)
+    assert same(parse(r"\mathbf{x}^i", plain=True), parse(r"\mathbf{x}^{(i)}", plain=True))
+    e = parse(r"\boldsymbol{\theta}^\top \mathbf{x}^i", plain=True)
+    assert isinstance(e, sp.Sum) and same(e.function, theta[e.variables[0]] * x[i, e.variables[0]])
+    assert str(parse(r"\boldsymbol{x}^{t+1}", plain=True).indices[0]) == "t + 1"
+    assert same(parse(r"\mathbf{x}^2", plain=True), parse(r"\|\mathbf{x}\|^2", plain=True))
+
+
 @pytest.mark.parametrize("src, why", [
     (r"\mathbf{X}\mathbf{w}", "matrices"),
     (r"\mathbf{a}\mathbf{b}\mathbf{c}", "three vectors"),

@@ -82,6 +82,12 @@ class IdentifiersMixin:
             elif bold and is_char(nodes[k], "^") and k + 1 < n and is_transpose(
                     arg_nodes(nodes, k + 1, "'^'", nodes[k].start)):
                 k += 2  # a transposed vector has the same entries
+            elif (bold and is_char(nodes[k], "^") and sup_index is None and k + 1 < n
+                  and self._bold_sup_items(nodes[k + 1], ctx) is not None):
+                # \mathbf{x}^i, \boldsymbol{x}^{t+1}: a vector has no i-th power, so the
+                # superscript is the sample (the iterate), as in x^{(i)}
+                sup_index = self._bold_sup_items(nodes[k + 1], ctx)
+                k += 2
             elif is_char(nodes[k], "'"):
                 raise Fail("primes (') are not supported", nodes[k].start)
             else:
@@ -212,6 +218,15 @@ class IdentifiersMixin:
                 and is_paren(node.children[0]) and node.children[0].children):
             return None
         return self._index_items(node.children[0].children, ctx)
+
+    def _bold_sup_items(self, node, ctx: Ctx) -> list | None:
+        """The items of a bold name's ``^i`` or ``^{t+1}``: index items with a letter (a
+        number, ``^2``, stays the squared norm), else None."""
+        nodes = node.children if isinstance(node, Group) and node.kind == "brace" else [node]
+        items = self._index_items(nodes, ctx) if nodes else None
+        if items is None or not any(is_letter(t) for item in items for t in item):
+            return None
+        return items
 
     def _index_value(self, item: list, ctx: Ctx) -> sp.Expr:
         if len(item) == 1:
