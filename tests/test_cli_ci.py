@@ -356,6 +356,19 @@ def test_verify_a_name_defined_twice_keeps_the_first_whatever_the_jobs(capsys, t
         assert code == 2 and [d["name"] for d in doc["derivations"]] == ["other"], jobs
         code, out, err = run(capsys, "verify", tmp_path, "--jobs", jobs, "--only", "none")
         assert code == 2 and "no derivation named 'none'; known: twice, other" in err, jobs
+    # twice in one script: the first is the one reported (here refuted), never the second
+    same = tmp_path / "c_same"
+    same.mkdir()
+    (same / "s.py").write_text(
+        template.format(name="dup", factor=3)
+        + template.format(name="dup", factor=2).replace("d = ", "e = ").replace("d.", "e."))
+    for jobs in ("1", "2"):
+        code, out, _ = run(capsys, "verify", same, "--no-cache", "--samples", "200",
+                           "--jobs", jobs, "--format", "json")
+        doc = json.loads(out)
+        assert code == 2 and [(d["name"], d["status"]) for d in doc["derivations"]] == \
+            [("dup", "refuted")], jobs
+        assert doc["errors"][0]["line"] == 11 and "used twice" in doc["errors"][0]["message"]
 
 
 # --- signals and pipes ------------------------------------------------------------------------

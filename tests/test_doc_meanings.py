@@ -324,3 +324,23 @@ $$\frac{d (x^2)}{d x} = 2 x$$
     assert any("as line 2 defines it" in a for a in rows[1].assumptions)
     assert any("as line 2 defines it" in a for a in rows[2].assumptions)
     assert not any("defines it" in a for a in rows[3].assumptions)
+
+
+def test_a_documents_own_h_does_not_leak_into_other_arguments(tmp_path):
+    # H(A_i, Y_i) is the document's; H(p, q) of whole distributions keeps its usual meaning,
+    # H(A_1, Y_2) has none the text gives, and H(A_k, Y_k) must not be captured by the
+    # body's sum over k
+    got = statuses(tmp_path, r"""
+$$H(A_i, Y_i) = -\sum_{k=1}^{3} Y_{ik} \log(\sigma(A_{ik}))$$
+
+$$H(p, q) = -\sum_{j=1}^{n} p_j \log q_j$$
+
+$$H(A_1, Y_2) = -\sum_{k=1}^{3} Y_{1k} \log(\sigma(A_{1k}))$$
+
+$$H(A_k, Y_k) = -Y_{k,1}\log\sigma(A_{k,1}) - Y_{k,2}\log\sigma(A_{k,2}) - Y_{k,3}\log\sigma(A_{k,3})$$
+
+$$H(A_k, Y_k) = -Y_{k,1}\log\sigma(A_{k,1}) - Y_{k,2}\log\sigma(A_{k,2})$$
+""")
+    assert [s for s, _ in got][:2] == ["defined", "verified"], got
+    assert got[2][0] not in ("verified", "refuted"), got
+    assert [s for s, _ in got][3:] == ["verified", "refuted"], got

@@ -15,6 +15,7 @@ from xentsym.check import numeric
 from xentsym.check.compile import Env, evaluate
 from xentsym.domains import INDEX, REAL, SIZE
 from xentsym.notation import LECTURE, Declaration, N, index
+from xentsym.parse import parse
 from xentsym.verify import Options, verify
 
 OPTIONS = Options(samples=300, seed=1, timeout=10.0)
@@ -122,3 +123,18 @@ def test_a_bound_index_named_like_the_variable_index_is_not_captured():
     s = _one(sp.Derivative(lse, z[j]), softmax_j, scope)
     assert s.status == "verified", s.to_json()
     assert _one(sp.Derivative(lse, z[j]), 1 - softmax_j, scope).status == "refuted"
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\sum_{j} x_{ij}", "Sum(x[i, j], (j, 1, N_j))"),  # j is the sum's: two indices
+    (r"\sum_c Y_{ic}", "Sum(Y[i, c], (c, 1, N_c))"),
+    (r"w_{i1}", "w[i, 1]"),  # an index and one digit
+    (r"x_{ij}", "x_ij"),  # no sum binds a letter: a name, as before
+    (r"\sum_i \eta_{min}", "Sum(eta_min, (i, 1, N_i))"),  # a word, even with i bound
+    (r"d_{in}", "d_in"),
+    (r"x_{2k}", "x_2k"),  # a digit first
+    (r"w_{i12}", "w_i12"),
+])
+def test_adjacent_letters_in_a_subscript_are_two_indices_only_where_a_sum_says_so(
+        latex, expected):
+    assert str(parse(latex, plain=True)) == expected

@@ -368,3 +368,20 @@ def test_a_chains_next_step_reuses_the_side_it_starts_with(monkeypatch):
         prepared = numeric._prepare(b)
     assert prepared in evaluated[:count] and again and prepared not in again  # c only
     assert prepared in evaluated[count + len(again):]  # another seed: b again
+
+
+def test_a_right_side_that_cannot_be_evaluated_where_the_left_is_undefined():
+    # i = 1: the left side is 0/0 (unusable) and x_0 does not exist on the right; the right
+    # side is evaluated on every sample for the next step's sake, but that must not cost
+    # this step its verdict
+    from xentsym.domains import INDEX, REAL, SIZE
+    from xentsym.notation import Declaration, Scope
+    ii, kk = sp.Symbol("i", integer=True, positive=True), sp.Symbol("k", integer=True, positive=True)
+    xx, nn = sp.IndexedBase("x", real=True), sp.Symbol("n", integer=True, positive=True)
+    scope = Scope([Declaration(xx, REAL, (nn,)), Declaration(ii, INDEX, (nn,)),
+                   Declaration(nn, SIZE)])
+    lhs = sp.Sum(xx[kk], (kk, 1, ii - 1)) / sp.sqrt(ii - 1)
+    rhs = (xx[ii - 1] + sp.Sum(xx[kk], (kk, 1, ii - 2))) / sp.sqrt(ii - 1)
+    numeric._SEEN_VALUES.clear()
+    res = numeric.check_equal(lhs, rhs, scope, 500, 0)
+    assert res.status == "passed" and res.discarded > 0

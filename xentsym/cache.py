@@ -69,7 +69,14 @@ def _srepr(obj) -> str:
     return sp.srepr(obj)
 
 
-_NAMED: dict = {}  # symbol, family, entry or undefined function -> its srepr
+_NAMED: dict = {}  # id -> (symbol, family, entry or undefined function, its srepr)
+_SCRIPT = re.compile(r"^(xentsym_derivations\.\w+?)_\d+$")
+
+
+def _module(kind: type) -> str:
+    """A class's module, the same from run to run: a derivation script's module name ends
+    in a hash of its path that changes with each process (``discover.load_script``)."""
+    return _SCRIPT.sub(r"\1", kind.__module__)
 
 
 def _structure(obj) -> str:
@@ -87,14 +94,17 @@ def _structure(obj) -> str:
         if not isinstance(e, (sp.Symbol, sp.IndexedBase, sp.Indexed, sp.Idx,
                               UndefinedFunction)):
             return sp.srepr(e)
-        text = _NAMED.get(e)
-        if text is None:
-            if len(_NAMED) > 20_000:
-                _NAMED.clear()
-            text = sp.srepr(e)
-            if isinstance(e, UndefinedFunction):  # srepr leaves its assumptions out
-                text += repr(sorted(getattr(e, "_kwargs", {}).items()))
-            _NAMED[e] = text
+        # by identity, not ==: equal symbols may print differently (positive=True written
+        # with or without real=True), and a key must not depend on which came first
+        seen = _NAMED.get(id(e))
+        if seen is not None and seen[0] is e:
+            return seen[1]
+        if len(_NAMED) > 20_000:
+            _NAMED.clear()
+        text = sp.srepr(e)
+        if isinstance(e, UndefinedFunction):  # srepr leaves its assumptions out
+            text += repr(sorted(getattr(e, "_kwargs", {}).items()))
+        _NAMED[id(e)] = (e, text)  # kept alive, so the id stays its own
         return text
 
     def walk(e) -> None:
@@ -105,7 +115,7 @@ def _structure(obj) -> str:
                 return
             kind = type(e)
             out.append(atom(e.func) if isinstance(e, AppliedUndef)
-                       else f"{kind.__module__}.{kind.__qualname__}")
+                       else f"{_module(kind)}.{kind.__qualname__}")
             walk(e.args)
         elif isinstance(e, (tuple, list)):
             out.append("(")

@@ -277,7 +277,8 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
                                     "identity", res[2], None)
             return self._fill(row, res, (lhs, rhs))
         res = self._check(lhs, rhs, EQUAL, given)
-        if first and res[0] != "verified" and redefines(lhs, rhs):
+        if first and res[0] != "verified" and redefines(lhs, rhs) and \
+                not self.defs.fitting(lhs):  # once defined, H(A_k, Y_k) is checked by it
             # H(A_i, Y_i) = -\sum_c Y_{ic} \log \sigma(A_{ic}): not the usual H of its
             # arguments, so the document's own H from here on (checked against it later)
             row.status = "defined"

@@ -29,4 +29,10 @@ def before_fork() -> None:
     gc.freeze()
 
 
-__all__ = ["before_fork", "paused"]
+def after_forks() -> None:
+    """In the parent, once its jobs are done: what was frozen is collected again as usual
+    (a program that calls verify or check-doc in its own process keeps no garbage)."""
+    gc.unfreeze()
+
+
+__all__ = ["after_forks", "before_fork", "paused"]

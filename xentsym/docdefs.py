@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .bound import rename_apart
 from .doctable import DocTable
 from .read.kronecker import kronecker
 from .functions import (BinaryCrossEntropy, CrossEntropy, Entropy, InformationContent,
@@ -137,6 +138,11 @@ class Definitions:
                               if not (f.name == str(lhs.func) and f.params == lhs.args)]
         self.symbols.pop(lhs, None)
 
+    def fitting(self, call) -> bool:
+        """Whether the document defined this function for arguments of these kinds."""
+        return any(fd.name == str(call.func) and len(fd.params) == len(call.args)
+                   and kinds_fit(fd.params, call.args) for fd in self.functions)
+
     def used(self, *exprs) -> list[Known]:
         """The definitions that writing out ``exprs`` relies on (those named in them)."""
         def named(e, name) -> bool:
@@ -144,9 +150,19 @@ class Definitions:
                 return name in e.free_symbols
             if isinstance(name, sp.Indexed):
                 return any(x.base.label == name.base.label for x in e.atoms(sp.Indexed))
-            return is_call(name) and any(c.func == name.func for c in e.atoms(type(name)))
-        return [k for k in self.known.values() if k.name is not None and any(
-            isinstance(e, sp.Basic) and named(e, k.name) for e in exprs)]
+            return is_call(name) and any(
+                c.func == name.func and (not isinstance(c, INFORMATION)
+                                         or kinds_fit(name.args, c.args))
+                for c in e.atoms(type(name)))
+        latest: dict = {}  # a name defined again: the definition in force is the last
+        for k in self.known.values():
+            if k.name is not None and any(isinstance(e, sp.Basic) and named(e, k.name)
+                                          for e in exprs):
+                head = str(k.name.func) if is_call(k.name) else str(
+                    k.name.base.label if isinstance(k.name, sp.Indexed) else k.name)
+                if head not in latest or latest[head].line < k.line:
+                    latest[head] = k
+        return list(latest.values())
 
     def resolve(self, e):
         """``e`` with the defined functions and symbols written out."""
@@ -225,10 +241,18 @@ class Definitions:
         def expand(call):
             fits = [fd for fd in self.functions
                     if fd.name == str(call.func) and len(fd.params) == len(call.args)]
+            conventional = isinstance(call, INFORMATION)
+            if conventional:  # H(p, q) keeps its usual meaning next to the document's H(A_i, Y_i)
+                fits = [fd for fd in fits if kinds_fit(fd.params, call.args)]
             if not fits:
                 return call
             best = max(fits, key=lambda fd: score(fd, call.args))
-            return best.body.xreplace(binding(best.params, call.args))
+            swap = binding(best.params, call.args, strict=conventional)
+            if swap is None:  # H(A_1, Y_2) against H(A_i, Y_i): no meaning the text gives
+                return sp.Function(latex_name(call))(*call.args)
+            # the body's own sums kept apart from the arguments (H(A_c, Y_c), sum over c)
+            used = {s for a in call.args for s in a.free_symbols if isinstance(s, sp.Symbol)}
+            return rename_apart(best.body, avoid=used).xreplace(swap)
         for _ in range(MAX_NESTING):
             new = expr.replace(is_call, expand)
             if new == expr:
@@ -237,14 +261,35 @@ class Definitions:
         return expr
 
 
-def binding(params, args) -> dict:
+def kinds_fit(params, args) -> bool:
+    """Whether each argument is of its parameter's kind: an entry of as many indices for an
+    entry, a family for a family, anything else for a scalar."""
+    for param, arg in zip(params, args):
+        if isinstance(param, sp.Indexed):
+            if not (isinstance(arg, sp.Indexed) and arg.rank == param.rank):
+                return False
+        elif isinstance(param, sp.IndexedBase) != isinstance(arg, sp.IndexedBase):
+            return False
+    return True
+
+
+def latex_name(call) -> str:
+    """The name of a conventional function as a document writes it (H, D_KL ...)."""
+    from .render.printer import latex
+    return latex(call).split("\\left", 1)[0].split("(", 1)[0].strip() or type(call).__name__
+
+
+def binding(params, args, strict: bool = False) -> dict | None:
     """What a function's body needs replaced to take ``args`` for its ``params``. An entry
     parameter (``A_i``) binds its index and family, so the body's ``A_{ic}`` becomes ``A_{1c}``
-    for the argument ``A_1``; indices bound two ways keep the plain replacement.
+    for the argument ``A_1``. Indices bound two ways (``A_1, Y_2`` for ``A_i, Y_i``) keep
+    the plain replacement, or with ``strict`` give None: the text gives no meaning.
 
     >>> A, B, i = sp.IndexedBase("A"), sp.IndexedBase("B"), sp.Symbol("i", integer=True)
     >>> binding((A[i],), (B[1],))
     {i: 1, A: B}
+    >>> binding((A[i], B[i]), (A[1], B[2]), strict=True) is None
+    True
     """
     swap: dict = {}
     for param, arg in zip(params, args):
@@ -256,6 +301,8 @@ def binding(params, args) -> dict:
             if all(swap.get(k, v) == v for k, v in pairs.items()):
                 swap.update(pairs)
                 continue
+            if strict:
+                return None
         swap[param] = arg
     return swap
 

@@ -10,6 +10,8 @@ scripts still load.
 """
 from __future__ import annotations
 
+import os
+
 from . import collector, pool
 from .derivation import Derivation
 from .verify import DerivationResult, Options, StepResult, check_all
@@ -27,17 +29,18 @@ class _Checker:
     """``work`` for the pool: one derivation's step outcomes as plain tuples."""
 
     def __init__(self, options: Options):
-        self.options, self.runner = options, None
+        self.options, self.runner, self.pid = options, None, os.getpid()
 
     def work(self, d: Derivation) -> tuple:
-        if self.runner is None:
-            self.runner = runner()
+        if self.runner is None or self.pid != os.getpid():
+            # a job forked after the parent made its own runner makes one for itself
+            self.runner, self.pid = runner(), os.getpid()
         return tuple((s.symbolic, s.numeric, s.seconds, s.cached, s.settled,
                       tuple(s.declared()))
                      for s in check_all(d, self.options, self.runner).steps)
 
     def close(self) -> None:
-        if self.runner is not None:
+        if self.runner is not None and self.pid == os.getpid():
             self.runner.close()
 
 

@@ -147,7 +147,8 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
     following, exhausted = 0, False
 
     def spawn() -> None:
-        collector.before_fork()
+        if not procs:  # once: the parent unfreezes when the jobs are done (below)
+            collector.before_fork()
         parent, child = ctx.Pipe()
         slot = free.pop() if free else len(procs)
         proc = ctx.Process(target=_serve, args=(child, work, deadlines, slot, os.getpid()))
@@ -223,6 +224,8 @@ def in_order(items: Iterable, work: Callable, jobs: int, lost: Callable,
                 yield done.pop(following)
                 following += 1
     finally:
+        if procs:
+            collector.after_forks()
         for proc, conn in procs:
             try:
                 conn.send(None)

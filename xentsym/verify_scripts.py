@@ -33,7 +33,7 @@ class Loaded:
     path: str
     error: XentsymError | None = None
     names: tuple = ()
-    reports: dict = field(default_factory=dict)  # name -> report, of the checked ones
+    reports: tuple = ()  # in the order of names: the report, or None where not checked
     settled: bool = True  # every verdict finished (no timeout, no dead worker)
     files: dict = field(default_factory=dict)  # what it read, for the run cache
 
@@ -60,32 +60,38 @@ class ScriptChecker:
     """``work`` for the pool: load one script, check its derivations (all, or ``only``)."""
 
     def __init__(self, options: Options, only: str | None, record: bool):
-        self.options, self.only, self.record, self.runner = options, only, record, None
+        self.options, self.only, self.record = options, only, record
+        self.runner, self.pid = None, os.getpid()
 
     def work(self, path: str) -> Loaded:
-        if self.runner is None:
-            self.runner = runner()
+        if self.runner is None or self.pid != os.getpid():
+            # a job forked after the parent made its own runner makes one for itself
+            self.runner, self.pid = runner(), os.getpid()
         from . import runcache
         with (runcache.recording() if self.record else contextlib.nullcontext({})) as files:
             try:
                 derivations = load_script(Path(path))
             except XentsymError as exc:
                 return Loaded(path, exc, files=dict(files))
-            reports, settled = {}, True
+            reports, seen, settled = [], set(), True
             for d in derivations:
-                if self.only is None or d.name == self.only:
+                report = None
+                # a name used twice is an error at its second use (collate): not checked
+                if (self.only is None or d.name == self.only) and d.name not in seen:
                     result = check_all(d, self.options, self.runner)
-                    reports[d.name] = result.to_json()
+                    report = result.to_json()
                     settled = settled and all(s.settled for s in result.steps)
+                seen.add(d.name)
+                reports.append(report)
         return Loaded(path, None, tuple((d.name, d.origin[1]) for d in derivations),
-                      reports, settled, dict(files))
+                      tuple(reports), settled, dict(files))
 
     def close(self) -> None:
-        if self.runner is not None:
+        if self.runner is not None and self.pid == os.getpid():
             self.runner.close()
 
 
-def _preload() -> None:
+def _preload(cached: bool) -> None:
     """What the scripts and the checks import, loaded once before the jobs fork."""
     with collector.paused():
         import numpy.random  # noqa: F401  (the samplers')
@@ -93,8 +99,9 @@ def _preload() -> None:
 
         from . import formulas, rules, sumrules  # noqa: F401  (the scripts')
         from .check import alarm, calculus, numeric, symbolic  # noqa: F401
-    from .cache import code_digest
-    code_digest()  # the step keys' digest of the engine, likewise
+    if cached:
+        from .cache import code_digest
+        code_digest()  # the step keys' digest of the engine, likewise
 
 
 def _size(path: str) -> int:
@@ -120,7 +127,7 @@ def verify_scripts(paths, options: Options, jobs: int, only: str | None = None,
     checker = ScriptChecker(options, only, record)
     try:
         if jobs > 1 and scripts:
-            _preload()
+            _preload(options.cache is not None)
             done = pool.in_order(scripts, checker.work, jobs, checker.work, weight=_size)
         else:
             done = map(checker.work, scripts)
@@ -131,8 +138,8 @@ def verify_scripts(paths, options: Options, jobs: int, only: str | None = None,
                 for key, seen in got.files.items():
                     run.files.setdefault(key, seen)
                 yield got.path, got.error if got.error is not None else [
-                    _Entry(name, (got.path, line), got.reports.get(name))
-                    for name, line in got.names]
+                    _Entry(name, (got.path, line), report)
+                    for (name, line), report in zip(got.names, got.reports)]
         for item in collate(loaded(), only):
             if isinstance(item, XentsymError):
                 run.broken.append(item)

@@ -211,13 +211,19 @@ def _evaluate(expr: sp.Expr, env: Env) -> np.ndarray:
 
 _SEEN_VALUES: dict = {}  # (expr, the batch's arrays by identity) -> (those arrays, values)
 SEEN_VALUES = 16  # batches of values kept: a chain's next step evaluates this side again
+SEEN_BYTES = 8 * 2 ** 20  # and only batches this small (a kept batch keeps its arrays alive)
 
 
 def _values(expr: sp.Expr, env: Env) -> np.ndarray:
     """``_evaluate`` of ``expr`` on every sample of ``env``, remembered for the very same
     arrays: step i+1 of a chain starts with the side step i ended with, and it draws the
-    same batches (``sampling.sample_env`` replays them), so its left side is known."""
+    same batches (``sampling.sample_env`` replays them), so its left side is known. Only
+    batches the sampler keeps are remembered: read-only arrays of their own, which no one
+    changes in place and which stay alive (so their ids stay theirs)."""
     arrays = (*env.scalars.values(), *env.families.values())
+    if not all(a.base is None and not a.flags.writeable for a in arrays) or \
+            sum(a.nbytes for a in arrays) > SEEN_BYTES:
+        return _evaluate(expr, env)  # a slice, a fresh batch or a huge one: asked once
     key = (expr, env.size, tuple(map(id, arrays)), tuple(env.sizes.items()))
     try:
         seen = _SEEN_VALUES.get(key)
@@ -226,11 +232,20 @@ def _values(expr: sp.Expr, env: Env) -> np.ndarray:
     if seen is not None and all(a is b for a, b in zip(seen[0], arrays)):
         return seen[1]
     values = _evaluate(expr, env)
-    values.setflags(write=False)
     if len(_SEEN_VALUES) >= SEEN_VALUES:
         _SEEN_VALUES.pop(next(iter(_SEEN_VALUES)))
-    _SEEN_VALUES[key] = (arrays, values)  # the arrays kept alive: their ids stay theirs
+    _SEEN_VALUES[key] = (arrays, values)
     return values
+
+
+def _right_values(rhs: sp.Expr, env: Env, usable: np.ndarray) -> np.ndarray:
+    """The right side where the left is defined: from its values on every sample (the next
+    step's left side), unless some sample outside those cannot be evaluated at all (x_0 for
+    i = 1 where the left side is undefined); then on those samples alone, as before."""
+    try:
+        return _values(rhs, env)[usable]
+    except NumericError:
+        return _evaluate(rhs, _keep(env, usable))
 
 
 def _keep(env: Env, mask: np.ndarray) -> Env:
@@ -357,8 +372,7 @@ def _pointwise(lhs, rhs, scope, samples, seed, float_ok, precise_ok) -> NumericR
             run.count(int(usable.sum()), env.size)
             if not usable.any():
                 continue
-            # on every sample, as the next step's left side will be
-            right = _values(rhs, env)[usable]
+            right = _right_values(rhs, env, usable)
             env, left = _keep(env, usable), left[usable]
             if run.natural:
                 # A name without a declared domain lives where the claim makes sense: where

@@ -27,7 +27,7 @@ class CalculusMixin:
             order = self._derivative_order(brace_children(order_nodes[0]), num[1].start)
         name = self._leibniz_name(num[at:], ctx)
         if name is False:  # \frac{\partial \log \sigma(z)}{\partial z}: all of it
-            name = self._numerator(num[at:], ctx, written)
+            name = self._numerator(num[at:], ctx, written, num[0].start)
         variables: list[tuple] = []
         j = 0
         while j < len(den):
@@ -116,7 +116,7 @@ class CalculusMixin:
         value, end = self.identifier(nodes, 0, ctx)
         return value if end == len(nodes) and is_single_name(value) else False
 
-    def _numerator(self, nodes: list, ctx: Ctx, written: str) -> sp.Expr:
+    def _numerator(self, nodes: list, ctx: Ctx, written: str, at: int) -> sp.Expr:
         r"""What a numerator differentiates when it is more than a name: the whole rest of
         it (``\partial \log \sigma(A_k)``, ``d (x^2)``, ``\partial{l(\theta)}``), as
         a fraction's numerator is one quantity. Refused: a signed one (``d -x``), and one
@@ -125,7 +125,7 @@ class CalculusMixin:
             nodes = nodes[1:]
         if not nodes or is_char(nodes[0], "+", "-"):
             raise Fail(rf"write a derivative as \frac{{{written}}}{{{written} x}} f or "
-                       rf"\frac{{{written} f}}{{{written} x}}", nodes[0].start if nodes else 0)
+                       rf"\frac{{{written} f}}{{{written} x}}", nodes[0].start if nodes else at)
         if len(nodes) == 1 and isinstance(nodes[0], Group) and nodes[0].kind == "brace":
             nodes = nodes[0].children  # \partial{l(\theta)}: braces only group
         value = self.expression(nodes, ctx, nodes[0].start)

@@ -181,12 +181,7 @@ class IdentifiersMixin:
         """Split an index list (i / 1 / i,k / (i,k) / n-1); None if it is a label."""
         nodes = self._unwrap_parens(nodes)
         items, _ = split_top(nodes, lambda ns, q: 1 if is_char(ns[q], ",") else 0)
-        if len(items) == 1 and len(items[0]) > 1 and all(
-                (is_letter(t) and (t.text in INDEX_LETTERS or t.text in ctx.bound))
-                or (isinstance(t, Tok) and t.kind == "number" and t.text.isdigit())
-                for t in items[0]) and any(is_letter(t) for t in items[0]):
-            # w_{ij}, w_{i1}, Y_{ic} under \sum_c: one index per letter or number, as
-            # \sum_j x_{ij} must depend on j (read as the name x_ij it would be a constant)
+        if len(items) == 1 and self._two_indices(items[0], ctx):
             return [[t] for t in items[0]]
         for item in items:
             if not item:
@@ -218,6 +213,22 @@ class IdentifiersMixin:
                 and is_paren(node.children[0]) and node.children[0].children):
             return None
         return self._index_items(node.children[0].children, ctx)
+
+    @staticmethod
+    def _two_indices(item: list, ctx: Ctx) -> bool:
+        r"""``w_{i1}``, and ``x_{ij}`` or ``Y_{ic}`` where a sum binds one of the letters: two
+        indices, as ``\sum_j x_{ij}`` must depend on j (read as a name it would be a
+        constant of the sum). Not ``\eta_{min}``, ``d_{in}`` outside such a sum, ``x_{2k}``."""
+        if len(item) != 2 or not is_letter(item[0]):
+            return False
+        first, second = item
+        indexlike = {*INDEX_LETTERS, *ctx.bound}
+        if first.text not in indexlike:
+            return False
+        if isinstance(second, Tok) and second.kind == "number":
+            return second.text.isdigit() and len(second.text) == 1
+        return is_letter(second) and second.text in indexlike and bool(
+            {first.text, second.text} & set(ctx.bound))
 
     def _bold_sup_items(self, node, ctx: Ctx) -> list | None:
         """The items of a bold name's ``^i`` or ``^{t+1}``: index items with a letter (a
