@@ -333,42 +333,36 @@ def test_verify_a_name_defined_twice_keeps_the_first_whatever_the_jobs(capsys, t
         import sympy as sp
         from xentsym import Derivation
         from xentsym.notation import beta
-        d = Derivation({name!r}, "a power", sp.log(beta**2))
-        d.claim({factor} * sp.log(beta), "log of a square")
+        {var} = Derivation({name!r}, "a power", sp.log(beta**2))
+        {var}.claim({factor} * sp.log(beta), "log of a square")
         ''')
-    (tmp_path / "a_first.py").write_text(template.format(name="twice", factor=2))
-    (tmp_path / "b_second.py").write_text(
-        template.format(name="twice", factor=3)
-        + template.format(name="other", factor=2).replace("d = ", "e = ").replace("d.", "e."))
-    for jobs in ("1", "2"):
-        code, out, err = run(capsys, "verify", tmp_path, "--no-cache", "--samples", "200",
-                             "--jobs", jobs, "--format", "json")
+
+    def script(*made) -> str:  # (name, factor) per derivation
+        return "".join(template.format(var=f"d{n}", name=name, factor=factor)
+                       for n, (name, factor) in enumerate(made))
+
+    def report(path, jobs, *extra):
+        code, out, _ = run(capsys, "verify", path, "--no-cache", "--samples", "200",
+                           "--jobs", jobs, "--format", "json", *extra)
         doc = json.loads(out)
-        assert code == 2, jobs
-        assert [(d["name"], d["status"]) for d in doc["derivations"]] == \
-            [("twice", "verified"), ("other", "verified")], jobs
-        (error,) = doc["errors"]
-        assert Path(error["file"]).name == "b_second.py" and error["line"] == 5
-        assert "'twice' is used twice" in error["message"] and "a_first.py" in error["message"]
-        code, out, err = run(capsys, "verify", tmp_path, "--no-cache", "--samples", "200",
-                             "--jobs", jobs, "--only", "other", "--format", "json")
-        doc = json.loads(out)
-        assert code == 2 and [d["name"] for d in doc["derivations"]] == ["other"], jobs
-        code, out, err = run(capsys, "verify", tmp_path, "--jobs", jobs, "--only", "none")
-        assert code == 2 and "no derivation named 'none'; known: twice, other" in err, jobs
-    # twice in one script: the first is the one reported (here refuted), never the second
-    same = tmp_path / "c_same"
+        return code, [(d["name"], d["status"]) for d in doc["derivations"]], doc["errors"]
+    (tmp_path / "a_first.py").write_text(script(("twice", 2)))
+    (tmp_path / "b_second.py").write_text(script(("twice", 3), ("other", 2)))
+    same = tmp_path / "c_same"  # twice in one script: the first is reported, never the second
     same.mkdir()
-    (same / "s.py").write_text(
-        template.format(name="dup", factor=3)
-        + template.format(name="dup", factor=2).replace("d = ", "e = ").replace("d.", "e."))
+    (same / "s.py").write_text(script(("dup", 3), ("dup", 2)))
     for jobs in ("1", "2"):
-        code, out, _ = run(capsys, "verify", same, "--no-cache", "--samples", "200",
-                           "--jobs", jobs, "--format", "json")
-        doc = json.loads(out)
-        assert code == 2 and [(d["name"], d["status"]) for d in doc["derivations"]] == \
-            [("dup", "refuted")], jobs
-        assert doc["errors"][0]["line"] == 11 and "used twice" in doc["errors"][0]["message"]
+        code, made, errors = report(tmp_path, jobs)
+        assert code == 2 and made == [("twice", "verified"), ("other", "verified"),
+                                      ("dup", "refuted")], jobs
+        assert [(Path(e["file"]).name, e["line"]) for e in errors] == \
+            [("b_second.py", 5), ("s.py", 11)]
+        assert "'twice' is used twice" in errors[0]["message"]
+        assert "a_first.py" in errors[0]["message"]
+        code, made, _ = report(tmp_path, jobs, "--only", "other")
+        assert code == 2 and made == [("other", "verified")], jobs
+        code, out, err = run(capsys, "verify", tmp_path, "--jobs", jobs, "--only", "none")
+        assert code == 2 and "no derivation named 'none'; known: twice, other, dup" in err
 
 
 # --- signals and pipes ------------------------------------------------------------------------
