@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import pool
+from . import freesymbols, pool
 from .docreport import DocReport
 from .errors import XentsymError
 
@@ -39,6 +39,7 @@ def check_one(path, options, progress=None) -> Checked:
 def run(paths: list[Path], options, jobs: int = 1, progress=None) -> Iterator[Checked]:
     """Check ``paths`` and yield their outcomes in input order (``progress`` only with
     one document in this process: the chains of that document as they are done)."""
+    freesymbols.remember()  # this process and its jobs: a command's, not a library's
     if jobs <= 1 or len(paths) <= 1:
         for p in paths:
             yield check_one(p, options, progress if len(paths) == 1 else None)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import collector, pool
+from . import collector, freesymbols, pool
 from .discover import collate, load_script, script_paths
 from .errors import XentsymError
 from .jobs_verify import runner
@@ -124,6 +124,7 @@ def verify_scripts(paths, options: Options, jobs: int, only: str | None = None,
         except XentsymError as exc:
             run.broken.append(exc)
             met(exc)
+    freesymbols.remember()  # this process and its jobs: a command's, not a library's
     checker = ScriptChecker(options, only, record)
     try:
         if jobs > 1 and scripts:
