@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -246,3 +247,35 @@ def test_the_key_tells_apart_what_srepr_does_and_an_undefined_functions_assumpti
         seen.setdefault(_structure(e), set()).add(e)
     assert all(len(same) == 1 for same in seen.values())  # one text, one expression
     assert len({sp.srepr(e) for e in sides}) <= len(seen)
+
+
+def test_a_class_a_script_defines_keys_its_steps_by_the_scripts_bytes(tmp_path):
+    # The class enters the key by name and module: the module must change with the script,
+    # or an edited class would get the verdict of the old one from the step cache.
+    import subprocess
+    import sys
+    script = tmp_path / "scripts" / "own.py"
+    script.parent.mkdir()
+    body = '''
+import sympy as sp
+from xentsym import Derivation
+from xentsym.notation import beta
+
+class g(sp.Function):
+    def fdiff(self, argindex=1):
+        return FACTOR * self.args[0]
+
+d = Derivation("own-function", "a function of the script's own", sp.Derivative(g(beta), beta))
+d.claim(2 * beta, "its derivative")
+'''
+    verdicts = []
+    for factor in (2, 3):
+        script.write_text(body.replace("FACTOR", str(factor)))
+        # the run cache would notice the edit by itself: only the step cache is asked here
+        shutil.rmtree(tmp_path / "cache" / "runs", ignore_errors=True)
+        out = subprocess.run([sys.executable, "-m", "xentsym", "verify", str(script.parent),
+                              "--cache-dir", str(tmp_path / "cache"), "--samples", "200",
+                              "--format", "json"], capture_output=True, text=True, cwd=tmp_path)
+        (d,) = json.loads(out.stdout)["derivations"]
+        verdicts.append(d["status"])
+    assert verdicts == ["verified", "refuted"]

@@ -296,6 +296,32 @@ $$H(p) = -\sum_{k=1}^{K} p_k \log p_k$$
     assert [s for s, _ in got] == ["refuted", "verified"], got
 
 
+def test_a_function_of_entries_called_with_two_samples_has_no_meaning(tmp_path):
+    # ell(A_i, Y_i) binds one sample index: ell(A_1, Y_2) is not ell(A_1, Y_1)
+    got = statuses(tmp_path, r"""
+$$\ell(A_i, Y_i) = -\sum_{k=1}^{3} Y_{ik} \log \sigma(A_{ik})$$
+
+$$2 \ell(A_1, Y_2) = -2 \sum_{k=1}^{3} Y_{1,k} \log \sigma(A_{1,k})$$
+
+$$2 \ell(A_2, Y_2) = -2 \sum_{k=1}^{3} Y_{2,k} \log \sigma(A_{2,k})$$
+""")
+    assert got[0][0] == "defined" and got[1][0] != "verified" and got[2][0] == "verified", got
+
+
+def test_a_family_written_with_adjacent_indices_is_one_family_inside_and_outside_sums(
+        tmp_path):
+    # read as names, W_ij and the W_ik of the sum were unrelated and both false steps verified
+    got = statuses(tmp_path, r"""
+$$\frac{\partial}{\partial W_{ij}}\left(\sum_{k=1}^{n} W_{ik} x_k + W_{ij}^2\right) = 2 W_{ij}$$
+
+$$\frac{\partial}{\partial W_{ij}}\left(\sum_{k=1}^{n} W_{ik} x_k + W_{ij}^2\right) = x_j + 2 W_{ij}$$
+
+$$\sum_{k=1}^{3} x_{1k} = 3 x_{1k}$$
+""")
+    assert got[0][0] == "refuted" and got[1][0] == "verified", got
+    assert got[2][0] != "verified", got
+
+
 def test_adjacent_index_letters_are_one_index_each(tmp_path):
     # Read as a name x_ij, the term would be a constant of the sum over j and the first
     # step would verify; entry by entry it is false (x_{i1} != x_{i2} refutes it).

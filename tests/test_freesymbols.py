@@ -1,6 +1,8 @@
 """The free symbols of sums, remembered while a command checks, are SymPy's own."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import sympy as sp
 
 from xentsym import freesymbols
@@ -25,3 +27,15 @@ def test_remembered_free_symbols_are_sympys_and_each_answer_is_a_new_set():
     finally:
         freesymbols.forget()
     assert outer.free_symbols == before[1]
+
+
+def test_a_command_leaves_sympy_as_it_found_it(tmp_path):
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    from xentsym.cli import main
+    original = ExprWithLimits.free_symbols
+    doc = tmp_path / "d.md"
+    doc.write_text("$$\\sum_{i=1}^{n} 2 x_i = 2 \\sum_{i=1}^{n} x_i$$\n", encoding="utf-8")
+    assert main(["check-doc", str(doc)]) == 0
+    scripts = str(Path(__file__).resolve().parents[1] / "derivations")
+    assert main(["verify", scripts, "--only", "kl-split", "--no-cache", "-j", "1"]) == 0
+    assert ExprWithLimits.free_symbols is original and not freesymbols._KEPT

@@ -128,13 +128,14 @@ def test_a_bound_index_named_like_the_variable_index_is_not_captured():
 @pytest.mark.parametrize("latex, expected", [
     (r"\sum_{j} x_{ij}", "Sum(x[i, j], (j, 1, N_j))"),  # j is the sum's: two indices
     (r"\sum_c Y_{ic}", "Sum(Y[i, c], (c, 1, N_c))"),
+    (r"x_{ij}", "x[i, j]"),  # the same family outside the sum
+    (r"T_{ijk}", "T[i, j, k]"),
     (r"w_{i1}", "w[i, 1]"),  # an index and one digit
-    (r"x_{ij}", "x_ij"),  # no sum binds a letter: a name, as before
+    (r"\sum_k x_{1k}", "Sum(x[1, k], (k, 1, N_k))"),  # a digit first, the letter bound
     (r"\sum_i \eta_{min}", "Sum(eta_min, (i, 1, N_i))"),  # a word, even with i bound
     (r"d_{in}", "d_in"),
-    (r"x_{2k}", "x_2k"),  # a digit first
+    (r"x_{2k}", "x_2k"),  # a digit first, nothing bound: the name as written
     (r"w_{i12}", "w_i12"),
 ])
-def test_adjacent_letters_in_a_subscript_are_two_indices_only_where_a_sum_says_so(
-        latex, expected):
+def test_letters_in_a_subscript_are_indices_unless_they_spell_a_word(latex, expected):
     assert str(parse(latex, plain=True)) == expected

@@ -70,13 +70,7 @@ def _srepr(obj) -> str:
 
 
 _NAMED: dict = {}  # id -> (symbol, family, entry or undefined function, its srepr)
-_SCRIPT = re.compile(r"^(xentsym_derivations\.\w+?)_\d+$")
 
-
-def _module(kind: type) -> str:
-    """A class's module, the same from run to run: a derivation script's module name ends
-    in a hash of its path that changes with each process (``discover.load_script``)."""
-    return _SCRIPT.sub(r"\1", kind.__module__)
 
 
 def _structure(obj) -> str:
@@ -115,7 +109,7 @@ def _structure(obj) -> str:
                 return
             kind = type(e)
             out.append(atom(e.func) if isinstance(e, AppliedUndef)
-                       else f"{_module(kind)}.{kind.__qualname__}")
+                       else f"{kind.__module__}.{kind.__qualname__}")
             walk(e.args)
         elif isinstance(e, (tuple, list)):
             out.append("(")

@@ -277,8 +277,7 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
                                     "identity", res[2], None)
             return self._fill(row, res, (lhs, rhs))
         res = self._check(lhs, rhs, EQUAL, given)
-        if first and res[0] != "verified" and redefines(lhs, rhs) and \
-                not self.defs.fitting(lhs):  # once defined, H(A_k, Y_k) is checked by it
+        if first and res[0] != "verified" and redefines(lhs, rhs) and self._new_meaning(lhs, rhs):
             # H(A_i, Y_i) = -\sum_c Y_{ic} \log \sigma(A_{ic}): not the usual H of its
             # arguments, so the document's own H from here on (checked against it later)
             row.status = "defined"
@@ -293,6 +292,17 @@ class _Checker(ClaimsMixin, DiagnoseMixin):
         if res[0] == "refuted":
             res = self._rescued(lhs, rhs, EQUAL, given, False, res)
         return self._fill(row, res, (lhs, rhs))
+
+    def _new_meaning(self, lhs, rhs) -> bool:
+        """Whether ``lhs = rhs`` gives a conventional name a meaning the document has not
+        given it yet: none for arguments of these kinds, or one without some variable of
+        ``rhs`` (as a document name defined again with other variables). Once defined,
+        ``H(A_k, Y_k) = ...`` in the same variables is checked by it."""
+        if not self.defs.fitting(lhs):
+            return True
+        known = self.defs.known.get(name_key(lhs))
+        return known is not None and bool(atoms_of(self.defs.resolve(rhs)) - atoms_of(
+            self.defs.resolve(known.body)))
 
     def _rescued(self, lhs, rhs, relation, given, swap, res=None) -> tuple:
         """The check, and when it refutes, the readings the prose may fix (docrescue): a step

@@ -1,6 +1,7 @@
 """Find derivations: run the scripts under derivations/ and collect the Derivation objects."""
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import sys
 import traceback
@@ -33,7 +34,15 @@ def _where(exc: BaseException, path: Path) -> int | None:
 
 def load_script(path: Path) -> list[Derivation]:
     """Run one script and return the derivations it defines, in definition order."""
-    name = f"xentsym_derivations.{path.stem}_{abs(hash(str(path.resolve())))}"
+    # Named by what the script is (its place and bytes), the same in every run: a class it
+    # defines enters the step cache's keys by this module name, so an edit makes new keys.
+    try:
+        code = path.read_bytes()
+    except OSError as exc:
+        raise DerivationError(f"cannot read the script: {exc.strerror or exc}",
+                              file=str(path)) from None
+    name = f"xentsym_derivations.{path.stem}_" + hashlib.sha256(
+        str(path.resolve()).encode() + b"\0" + code).hexdigest()[:16]
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise DerivationError("not a Python file", file=str(path))
@@ -43,7 +52,7 @@ def load_script(path: Path) -> list[Derivation]:
         # From the bytes on disk, never a cached .pyc: a .pyc is trusted by modification
         # second and size, so an edit of the same size within a second would run old code
         # (and the run cache, keyed by these bytes, would keep that result).
-        code = spec.loader.source_to_code(path.read_bytes(), str(path))
+        code = spec.loader.source_to_code(code, str(path))
         exec(code, module.__dict__)
     except XentsymError as exc:
         raise exc.located(str(path), _where(exc, path)) from None

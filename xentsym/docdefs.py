@@ -57,8 +57,9 @@ def is_call(e) -> bool:
 def redefines(lhs, rhs) -> bool:
     r"""``lhs = rhs`` gives a conventional name (H, D_KL ...) a meaning of the document's own:
     the name applied to entries or scalars, and a body that does not use it and reads an
-    argument at another rank than it was given (``H(A_i, Y_i) = -\sum_c Y_{ic} \log \sigma(A_{ic})``: an
-    entry of A as argument, a row of A in the body). Any other body is a claim about the
+    argument at another rank than it was given
+    (``H(A_i, Y_i) = -\sum_c Y_{ic} \log \sigma(A_{ic})``: an entry of A as argument, a
+    row of A in the body). Any other body is a claim about the
     usual meaning, to be checked (variables the reader cannot relate to the arguments, as
     in ``H(X) = -E_{x \sim P}[\log p(x)]``, leave it unproven, not redefined).
 
@@ -247,9 +248,10 @@ class Definitions:
             if not fits:
                 return call
             best = max(fits, key=lambda fd: score(fd, call.args))
-            swap = binding(best.params, call.args, strict=conventional)
-            if swap is None:  # H(A_1, Y_2) against H(A_i, Y_i): no meaning the text gives
-                return sp.Function(latex_name(call))(*call.args)
+            swap = binding(best.params, call.args, strict=True)
+            if swap is None:  # H(A_1, Y_2) against H(A_i, Y_i): no meaning the text gives,
+                # so an arbitrary function of its arguments (as an undefined name is)
+                return sp.Function(latex_name(call))(*call.args) if conventional else call
             # the body's own sums kept apart from the arguments (H(A_c, Y_c), sum over c)
             used = {s for a in call.args for s in a.free_symbols if isinstance(s, sp.Symbol)}
             return rename_apart(best.body, avoid=used).xreplace(swap)

@@ -10,6 +10,8 @@ own is: callers add to it and discard from it.
 """
 from __future__ import annotations
 
+import contextlib
+
 _KEPT: dict = {}  # id -> (the object, kept alive so the id stays its own; its free symbols)
 KEPT = 50_000  # objects remembered at most; then the memo starts again
 _PATCHED: list = []
@@ -37,11 +39,25 @@ def remember() -> None:
 
 
 def forget() -> None:
-    """SymPy's own ``free_symbols`` again (for tests)."""
+    """SymPy's own ``free_symbols`` again, and the remembered sums let go."""
     while _PATCHED:
         cls, original = _PATCHED.pop()
         cls.free_symbols = original
     _KEPT.clear()
 
 
-__all__ = ["forget", "remember"]
+@contextlib.contextmanager
+def remembered():
+    """``remember`` for the block (and the jobs forked in it); after it, SymPy's own again,
+    unless an enclosing block asked first: a program that runs a command in its own process
+    keeps neither the patch nor the sums."""
+    first = not _PATCHED
+    remember()
+    try:
+        yield
+    finally:
+        if first:
+            forget()
+
+
+__all__ = ["forget", "remember", "remembered"]

@@ -39,18 +39,19 @@ def check_one(path, options, progress=None) -> Checked:
 def run(paths: list[Path], options, jobs: int = 1, progress=None) -> Iterator[Checked]:
     """Check ``paths`` and yield their outcomes in input order (``progress`` only with
     one document in this process: the chains of that document as they are done)."""
-    freesymbols.remember()  # this process and its jobs: a command's, not a library's
-    if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            yield check_one(p, options, progress if len(paths) == 1 else None)
-        return
-    from . import checkdoc  # noqa: F401  (imported once here, shared by every forked job)
+    with freesymbols.remembered():  # this run and its jobs: a command's, not a library's
+        if jobs <= 1 or len(paths) <= 1:
+            for p in paths:
+                yield check_one(p, options, progress if len(paths) == 1 else None)
+            return
+        from . import checkdoc  # noqa: F401  (imported once here, shared by every forked job)
+        yield from pool.in_order([str(p) for p in paths], lambda p: check_one(p, options),
+                                 jobs, _lost, weight=_size)
 
-    def lost(path) -> Checked:
-        why = "internal error: the job checking this file stopped"
-        return Checked(str(path), error=f"{path}: {why}", where=(None, None, why))
-    yield from pool.in_order([str(p) for p in paths], lambda p: check_one(p, options), jobs,
-                             lost, weight=_size)
+
+def _lost(path) -> Checked:
+    why = "internal error: the job checking this file stopped"
+    return Checked(str(path), error=f"{path}: {why}", where=(None, None, why))
 
 
 def _size(path) -> int:

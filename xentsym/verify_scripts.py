@@ -124,8 +124,15 @@ def verify_scripts(paths, options: Options, jobs: int, only: str | None = None,
         except XentsymError as exc:
             run.broken.append(exc)
             met(exc)
-    freesymbols.remember()  # this process and its jobs: a command's, not a library's
     checker = ScriptChecker(options, only, record)
+    with freesymbols.remembered():  # this run and its jobs: a command's, not a library's
+        _collect(run, scripts, checker, options, jobs, only, met)
+    return run
+
+
+def _collect(run: Run, scripts: list, checker: ScriptChecker, options: Options, jobs: int,
+             only: str | None, met: Callable) -> None:
+    """The scripts' outcomes into ``run``, in file order."""
     try:
         if jobs > 1 and scripts:
             _preload(options.cache is not None)
@@ -149,7 +156,6 @@ def verify_scripts(paths, options: Options, jobs: int, only: str | None = None,
                 run.reports.append(item.report)
     finally:
         checker.close()
-    return run
 
 
 __all__ = ["Loaded", "Run", "ScriptChecker", "verify_scripts"]

@@ -16,6 +16,10 @@ from .tables import ACCENTS, GREEK, NAME_MACROS, SPACING
 from .tokens import Fail, Group, Tok
 
 
+# Subscripts that are words, though spelled with index letters (d_{in}, \eta_{min}).
+SUBSCRIPT_WORDS = frozenset({"in", "min", "init", "int", "lim", "nm", "mm"})
+
+
 class IdentifiersMixin:
     """Names, their subscripts and superscript indices, and what they resolve to."""
 
@@ -216,19 +220,21 @@ class IdentifiersMixin:
 
     @staticmethod
     def _two_indices(item: list, ctx: Ctx) -> bool:
-        r"""``w_{i1}``, and ``x_{ij}`` or ``Y_{ic}`` where a sum binds one of the letters: two
-        indices, as ``\sum_j x_{ij}`` must depend on j (read as a name it would be a
-        constant of the sum). Not ``\eta_{min}``, ``d_{in}`` outside such a sum, ``x_{2k}``."""
-        if len(item) != 2 or not is_letter(item[0]):
+        r"""``x_{ij}``, ``W_{ik}``, ``T_{ijk}``, ``w_{i1}``: one index per letter or digit,
+        as ``\sum_j x_{ij}`` must depend on j (read as one name it would be a constant of
+        the sum, and d/dW_{ij} would miss W_{ik} at k = j). Not a word (``\eta_{min}``,
+        ``d_{in}``), and a digit first (``x_{2k}``) only where a sum binds a letter."""
+        letters = [t for t in item if is_letter(t)]
+        if len(item) < 2 or not letters:
             return False
-        first, second = item
         indexlike = {*INDEX_LETTERS, *ctx.bound}
-        if first.text not in indexlike:
+        if not all((is_letter(t) and t.text in indexlike) or (
+                isinstance(t, Tok) and t.kind == "number" and len(t.text) == 1
+                and t.text.isdigit()) for t in item):
             return False
-        if isinstance(second, Tok) and second.kind == "number":
-            return second.text.isdigit() and len(second.text) == 1
-        return is_letter(second) and second.text in indexlike and bool(
-            {first.text, second.text} & set(ctx.bound))
+        if "".join(t.text for t in letters).lower() in SUBSCRIPT_WORDS:
+            return False
+        return is_letter(item[0]) or any(t.text in ctx.bound for t in letters)
 
     def _bold_sup_items(self, node, ctx: Ctx) -> list | None:
         """The items of a bold name's ``^i`` or ``^{t+1}``: index items with a letter (a
