@@ -69,8 +69,15 @@ def _srepr(obj) -> str:
     return sp.srepr(obj)
 
 
-_NAMED: dict = {}  # id -> (symbol, family, entry or undefined function, its srepr)
-
+def _named(e) -> str:
+    """``srepr`` of a symbol, family, entry or undefined function (whose assumptions
+    ``srepr`` leaves out: they are added)."""
+    import sympy as sp
+    from sympy.core.function import UndefinedFunction
+    text = sp.srepr(e)
+    if isinstance(e, UndefinedFunction):
+        text += repr(sorted(getattr(e, "_kwargs", {}).items()))
+    return text
 
 
 def _structure(obj) -> str:
@@ -88,18 +95,10 @@ def _structure(obj) -> str:
         if not isinstance(e, (sp.Symbol, sp.IndexedBase, sp.Indexed, sp.Idx,
                               UndefinedFunction)):
             return sp.srepr(e)
-        # by identity, not ==: equal symbols may print differently (positive=True written
-        # with or without real=True), and a key must not depend on which came first
-        seen = _NAMED.get(id(e))
-        if seen is not None and seen[0] is e:
-            return seen[1]
-        if len(_NAMED) > 20_000:
-            _NAMED.clear()
-        text = sp.srepr(e)
-        if isinstance(e, UndefinedFunction):  # srepr leaves its assumptions out
-            text += repr(sorted(getattr(e, "_kwargs", {}).items()))
-        _NAMED[id(e)] = (e, text)  # kept alive, so the id stays its own
-        return text
+        # once per object, by identity (_once), not ==: equal symbols may print differently
+        # (positive=True written with or without real=True), and a key must not depend on
+        # which came first
+        return _once(e, _named)
 
     def walk(e) -> None:
         if isinstance(e, sp.Basic):

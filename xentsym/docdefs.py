@@ -248,7 +248,7 @@ class Definitions:
             if not fits:
                 return call
             best = max(fits, key=lambda fd: score(fd, call.args))
-            swap = binding(best.params, call.args, strict=True)
+            swap = binding(best.params, call.args)
             if swap is None:  # H(A_1, Y_2) against H(A_i, Y_i): no meaning the text gives,
                 # so an arbitrary function of its arguments (as an undefined name is)
                 return sp.Function(latex_name(call))(*call.args) if conventional else call
@@ -281,16 +281,16 @@ def latex_name(call) -> str:
     return latex(call).split("\\left", 1)[0].split("(", 1)[0].strip() or type(call).__name__
 
 
-def binding(params, args, strict: bool = False) -> dict | None:
+def binding(params, args) -> dict | None:
     """What a function's body needs replaced to take ``args`` for its ``params``. An entry
     parameter (``A_i``) binds its index and family, so the body's ``A_{ic}`` becomes ``A_{1c}``
-    for the argument ``A_1``. Indices bound two ways (``A_1, Y_2`` for ``A_i, Y_i``) keep
-    the plain replacement, or with ``strict`` give None: the text gives no meaning.
+    for the argument ``A_1``. Indices bound two ways (``A_1, Y_2`` for ``A_i, Y_i``) give
+    None: the text gives the call no meaning.
 
     >>> A, B, i = sp.IndexedBase("A"), sp.IndexedBase("B"), sp.Symbol("i", integer=True)
     >>> binding((A[i],), (B[1],))
     {i: 1, A: B}
-    >>> binding((A[i], B[i]), (A[1], B[2]), strict=True) is None
+    >>> binding((A[i], B[i]), (A[1], B[2])) is None
     True
     """
     swap: dict = {}
@@ -300,11 +300,10 @@ def binding(params, args, strict: bool = False) -> dict | None:
             pairs = dict(zip(param.indices, arg.indices))
             if param.base != arg.base:
                 pairs[param.base] = arg.base
-            if all(swap.get(k, v) == v for k, v in pairs.items()):
-                swap.update(pairs)
-                continue
-            if strict:
+            if not all(swap.get(k, v) == v for k, v in pairs.items()):
                 return None
+            swap.update(pairs)
+            continue
         swap[param] = arg
     return swap
 
